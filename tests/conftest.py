@@ -1,0 +1,66 @@
+"""Shared fixtures: the built site (built once per run) and disposable copies of the project."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+# What a build needs from the project; copies for bad-input tests take only these.
+PROJECT_PARTS = ["mkdocs.yml", "docs", "notebooks", "overrides", "hooks", "examples", "requirements"]
+SITE_PATH = "guide"  # site_url's path: the built site is checked as it will be served
+
+
+def quiet_env(**extra: str) -> dict[str, str]:
+    """Environment for child processes: no MkDocs 2 banner, no TensorFlow start-up notices."""
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "TF_CPP_MIN_LOG_LEVEL": "2", **extra}
+
+
+def mkdocs_build(project: Path, site_dir: Path, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [BIN / "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=quiet_env(**env),
+        timeout=600,
+    )
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The site built from the working tree with --strict, under /guide/ as GitHub Pages serves it."""
+    root = tmp_path_factory.mktemp("served")
+    site = root / SITE_PATH
+    result = mkdocs_build(ROOT, site)
+    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr[-4000:]}"
+    return site
+
+
+@pytest.fixture(scope="session")
+def offline_site(tmp_path_factory) -> Path:
+    """The `make site` build: offline plugin on, for reading from file://."""
+    site = tmp_path_factory.mktemp("offline") / "site"
+    result = mkdocs_build(ROOT, site, OFFLINE="true")
+    assert result.returncode == 0, f"offline build failed:\n{result.stderr[-4000:]}"
+    return site
+
+
+@pytest.fixture
+def project_copy(tmp_path) -> Path:
+    """A throwaway copy of the project, for feeding a contributor's mistake to the build."""
+    copy = tmp_path / "project"
+    copy.mkdir()
+    for part in PROJECT_PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, copy / part, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, copy / part)
+    return copy
