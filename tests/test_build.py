@@ -112,3 +112,28 @@ def test_missing_snippet_section_fails(project_copy):
     page.write_text(page.read_text().replace("autodiff/jax.py:grad", "autodiff/jax.py:gradient"))
     log = build_fails(project_copy)
     assert "Snippet section 'gradient' could not be located" in log
+
+
+def test_search_indexes_notebook_text_and_code_but_not_outputs(built_site):
+    import nbformat
+
+    from conftest import ROOT
+
+    index = json.loads((built_site / "search" / "search_index.json").read_text())
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        entries = " ".join(
+            doc["text"] for doc in index["docs"]
+            if doc["location"].startswith(f"notebooks/{path.stem}/")
+        )
+        code = [c for c in nb.cells if c.cell_type == "code" and c.source.strip()]
+        first_line = code[0].source.strip().splitlines()[0]
+        assert first_line.replace("<", "&lt;") in entries or first_line in entries, (
+            f"{path.name}: its code is missing from the search index"
+        )
+        printed = [
+            line.strip() for c in code for o in c.outputs if o.output_type == "stream"
+            for line in o.text.splitlines() if len(line.strip()) > 25
+        ]
+        leaked = [line for line in printed if line in entries]
+        assert not leaked, f"{path.name}: outputs leaked into the search index: {leaked[:3]}"
