@@ -1,0 +1,79 @@
+"""Search finds API names, on the served site and on the offline copy opened from file://.
+
+A reader who types `GradientTape` or `torch.compile` should see, among the first few results, a
+page that covers it. "Covers" is read from the search index itself (the page's indexed text
+contains the name), so the test keeps working as pages are added.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+QUERIES = ["vmap", "GradientTape", "torch.compile"]
+FIRST = 3  # "among the first results": the first three pages listed
+
+
+def pages_covering(site: Path, term: str) -> set[str]:
+    """Pages (index locations without #section) whose indexed title or text contains ``term``."""
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    return {
+        doc["location"].split("#", 1)[0]
+        for doc in index["docs"]
+        if term in doc.get("text", "") or term in doc.get("title", "")
+    }
+
+
+def first_result_pages(page, query: str) -> list[str]:
+    """Type ``query`` into the search box; return the first pages listed, as URL paths."""
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.fill("")
+    box.press_sequentially(query)
+    # Wait for this query's results to be rendered (the meta line counts them).
+    page.wait_for_function(
+        """([query]) => {
+             const meta = document.querySelector('.md-search-result__meta');
+             const box = document.querySelector('input.md-search__input');
+             return box.value === query && /\\d+ matching|No matching/.test(meta.textContent);
+           }""",
+        arg=[query],
+    )
+    hrefs = page.locator(".md-search-result__item a.md-search-result__link").evaluate_all(
+        "links => links.map(a => a.href)")
+    pages = list(dict.fromkeys(urlsplit(href).path for href in hrefs))  # a page lists sections too
+    return pages[:FIRST]
+
+
+def check_queries(page, site: Path, path_of) -> None:
+    problems = []
+    for query in QUERIES:
+        covering = pages_covering(site, query)
+        assert covering, f"no page of the site mentions {query!r}; the test needs a page that does"
+        expected = {path_of(location) for location in covering}
+        found = first_result_pages(page, query)
+        if not expected & set(found):
+            problems.append(f"{query!r}: first results {found}; pages covering it: {sorted(expected)}")
+        page.keyboard.press("Escape")
+    assert not problems, "Search did not surface a covering page:\n" + "\n".join(problems)
+
+
+def test_search_finds_api_names_on_the_served_site(page, served, built_site):
+    page.goto(served)
+    base = urlsplit(served).path  # /guide/
+    check_queries(page, built_site, lambda location: base + location)
+
+
+def test_search_finds_api_names_offline_from_file_urls(page, offline_site):
+    page.goto((offline_site / "index.html").as_uri())
+
+    def path_of(location: str) -> str:
+        # The offline build's index and links name files: topics/index.html, topics/x.html.
+        return urlsplit((offline_site / (location or "index.html")).as_uri()).path
+
+    check_queries(page, offline_site, path_of)
