@@ -7,6 +7,7 @@ editing this file. Each page is loaded once per colour scheme and every check re
 
 from __future__ import annotations
 
+import queue
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -17,6 +18,7 @@ from .conftest import AXE, VIEWPORT, launch
 pytestmark = pytest.mark.browser
 
 SCHEMES = ("light", "dark")
+WORKERS = 2  # browsers side by side; the suite is sized for two cores
 BLOCKING = {"serious", "critical"}
 # Light mode runs every axe-core rule (WCAG 2.0-2.2 A/AA and best practices). Dark mode changes
 # only colours, so it runs the rules that read colours; that halves the time of the dark pass.
@@ -43,53 +45,75 @@ class Visit:
     scheme: str = ""
 
 
-def visit_all(served: str, paths: list[str], scheme: str) -> list[Visit]:
-    """Load every page in one colour scheme, in a browser of this thread's own."""
+def visit_pages(served: str, jobs: queue.Queue, out: dict) -> None:
+    """Take pages from ``jobs`` until it is empty; load each in light and in dark mode.
+
+    Each worker thread runs its own Playwright and browser (the sync API is per thread), with
+    one context per colour scheme, so neither stored choices nor scheme leak between visits.
+    """
     from playwright.sync_api import sync_playwright
 
-    visits: list[Visit] = []
     with sync_playwright() as playwright:
         browser = launch(playwright)
-        context = browser.new_context(
-            viewport=VIEWPORT, color_scheme=scheme, reduced_motion="reduce"
-        )
-        context.set_default_timeout(60_000)  # generous: the machine may be busy
-        context.add_init_script(path=str(AXE))
-
-        def block_foreign(route):
-            visits[-1].foreign.append(route.request.url)
-            route.abort()
-
-        context.route(lambda url: not url.startswith((served, "data:", "blob:")), block_foreign)
-        page = context.new_page()
-        page.on("console", lambda m: m.type == "error" and visits[-1].console.append(m.text))
-        page.on("pageerror", lambda e: visits[-1].console.append(f"uncaught: {e}"))
-        page.on("requestfailed", lambda r: r.url.startswith(served) and visits[-1].failed.append(
-            f"{r.url} ({r.failure})"))
-        page.on("response", lambda r: r.status >= 400 and visits[-1].failed.append(
-            f"{r.url} (HTTP {r.status})"))
         try:
-            for path in paths:
-                visits.append(Visit(served + path))
-                # Material requests the search index last, after the load event: waiting for
-                # it means every request the page makes on its own has been answered.
-                with page.expect_response(lambda r: r.url.endswith("search/search_index.json")):
-                    page.goto(served + path, wait_until="load")
-                visits[-1].scheme = page.evaluate("document.body.dataset.mdColorScheme")
-                rules = None if scheme == "light" else COLOUR_RULES
-                visits[-1].violations = page.evaluate(AXE_RUN, rules)
+            pages = {}
+            for scheme in SCHEMES:
+                context = browser.new_context(
+                    viewport=VIEWPORT, color_scheme=scheme, reduced_motion="reduce"
+                )
+                context.set_default_timeout(120_000)  # generous: the machine may be busy
+                context.add_init_script(path=str(AXE))
+                page = context.new_page()
+                current: list[Visit] = []
+
+                def block_foreign(route, current=current):
+                    current[-1].foreign.append(route.request.url)
+                    route.abort()
+
+                context.route(
+                    lambda url: not url.startswith((served, "data:", "blob:")), block_foreign
+                )
+                page.on("console", lambda m, c=current: m.type == "error" and c[-1].console
+                        .append(m.text))
+                page.on("pageerror", lambda e, c=current: c[-1].console.append(f"uncaught: {e}"))
+                page.on("requestfailed", lambda r, c=current: r.url.startswith(served) and c[-1]
+                        .failed.append(f"{r.url} ({r.failure})"))
+                page.on("response", lambda r, c=current: r.status >= 400 and c[-1].failed
+                        .append(f"{r.url} (HTTP {r.status})"))
+                pages[scheme] = (page, current)
+            while True:
+                try:
+                    path = jobs.get_nowait()
+                except queue.Empty:
+                    return
+                for scheme, (page, current) in pages.items():
+                    current.append(Visit(served + path))
+                    # Material requests the search index last, after the load event: waiting
+                    # for it means every request the page makes on its own has been answered.
+                    with page.expect_response(lambda r: r.url.endswith("search/search_index.json")):
+                        page.goto(served + path, wait_until="load")
+                    current[-1].scheme = page.evaluate("document.body.dataset.mdColorScheme")
+                    rules = None if scheme == "light" else COLOUR_RULES
+                    current[-1].violations = page.evaluate(AXE_RUN, rules)
+                    out[scheme][path] = current[-1]
         finally:
             browser.close()
-    return visits
 
 
 @pytest.fixture(scope="module")
-def visits(served, page_paths) -> dict[str, list[Visit]]:
+def visits(served, built_site, page_paths) -> dict[str, list[Visit]]:
     paths = [*page_paths, "404.html"]
-    # One browser per scheme, side by side: the axe-core runs dominate and use one core each.
-    with ThreadPoolExecutor(len(SCHEMES)) as pool:
-        futures = {scheme: pool.submit(visit_all, served, paths, scheme) for scheme in SCHEMES}
-        return {scheme: future.result() for scheme, future in futures.items()}
+    # Largest pages first, shared by two workers (one per core): the axe-core runs dominate.
+    size = {p: (built_site / p / "index.html" if p.endswith("/") or not p else built_site / p)
+            .stat().st_size for p in paths}
+    jobs: queue.Queue = queue.Queue()
+    for path in sorted(paths, key=lambda p: -size[p]):
+        jobs.put(path)
+    out: dict[str, dict[str, Visit]] = {scheme: {} for scheme in SCHEMES}
+    with ThreadPoolExecutor(WORKERS) as pool:
+        for future in [pool.submit(visit_pages, served, jobs, out) for _ in range(WORKERS)]:
+            future.result()
+    return {scheme: [out[scheme][p] for p in paths if p in out[scheme]] for scheme in SCHEMES}
 
 
 def report(lines: dict[str, list]) -> str:
