@@ -135,7 +135,7 @@ part = x[:, 1:]  # NumPy-style basic slicing
 results["slice"] = part
 
 # --8<-- [start:gather]
-cols = x[:, jnp.array([2, 0])]  # index with an array, not a list; or jnp.take(x, idx, axis=1)
+cols = x[:, jnp.array([2, 0])]  # a bare list, x[[1, 0]], raises; or jnp.take
 # --8<-- [end:gather]
 results["gather"] = cols
 
@@ -244,7 +244,7 @@ ordered = jnp.sort(x, axis=1)  # values only; jnp.argsort for indices
 results["sort"] = ordered
 
 # --8<-- [start:topk]
-top_vals, top_idx = jax.lax.top_k(x, 2)  # along the last axis, largest first
+top_vals, top_idx = jax.lax.top_k(x, 2)  # last axis unless axis=; largest first
 # --8<-- [end:topk]
 results["topk"] = top_vals
 
@@ -490,12 +490,12 @@ buf = (x + 1.0) * 2.0  # arrays are immutable: new arrays, no in-place ops
 results["in-place"] = buf
 
 # --8<-- [start:numpy]
-arr = np.asarray(x)  # read-only view on CPU where possible; jax.device_get copies
+arr = np.asarray(x)  # a read-only NumPy array; also jax.device_get(x)
 # --8<-- [end:numpy]
 results["numpy"] = arr
 
 # --8<-- [start:dlpack]
-shared = jnp.from_dlpack(a)  # from any __dlpack__ object (NumPy, PyTorch, CuPy)
+shared = jnp.from_dlpack(a)  # zero-copy on CPU, from any __dlpack__ object (NumPy, PyTorch)
 round_trip = np.from_dlpack(shared)  # and the other way
 # --8<-- [end:dlpack]
 results["dlpack"] = shared

@@ -166,7 +166,7 @@ results["where"] = relu
 
 # --8<-- [start:sum]
 col_sums = x.sum(dim=0)  # also accepts axis=0
-row_sums = x.sum(dim=1, keepdim=True)  # shape (2, 1); note keepdim, not keepdims
+row_sums = x.sum(dim=1, keepdim=True)  # shape (2, 1); keepdims=True is accepted too
 # --8<-- [end:sum]
 results["sum"] = col_sums
 
@@ -239,7 +239,7 @@ ordered = torch.sort(x, dim=1).values  # (values, indices); torch.argsort for in
 results["sort"] = ordered
 
 # --8<-- [start:topk]
-top_vals, top_idx = torch.topk(x, k=2)  # along the last dim, largest first
+top_vals, top_idx = torch.topk(x, k=2)  # last dim unless dim=; largest first
 # --8<-- [end:topk]
 results["topk"] = top_vals
 
@@ -315,7 +315,7 @@ def block(w):
 
 
 w_ = w.clone().requires_grad_()
-checkpoint(block, w_, use_reentrant=False).backward()  # recomputes block in backward
+checkpoint(block, w_, use_reentrant=False).backward()  # pass use_reentrant explicitly
 # --8<-- [end:remat]
 results["remat"] = w_.grad
 

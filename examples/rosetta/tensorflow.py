@@ -130,7 +130,7 @@ part = x[:, 1:]  # basic slicing works; index lists do not
 results["slice"] = part
 
 # --8<-- [start:gather]
-cols = tf.gather(x, [2, 0], axis=1)  # x[:, [2, 0]] raises an error
+cols = tf.gather(x, [2, 0], axis=1)  # x[:, [2, 0]] raises a TypeError
 # --8<-- [end:gather]
 results["gather"] = cols
 
@@ -153,7 +153,7 @@ totals = tf.tensor_scatter_nd_add(tf.zeros(3, tf.float64), idx, vals)  # [4, 0, 
 results["scatter-add"] = totals
 
 # --8<-- [start:boolean-mask]
-positives = tf.boolean_mask(x, x > 0)  # 1-D; x[x > 0] is not supported
+positives = tf.boolean_mask(x, x > 0)  # 1-D; x[x > 0] also works in TF 2.21
 # --8<-- [end:boolean-mask]
 results["boolean-mask"] = positives
 
@@ -239,7 +239,7 @@ ordered = tf.sort(x, axis=1)  # values only; tf.argsort for indices
 results["sort"] = ordered
 
 # --8<-- [start:topk]
-top_vals, top_idx = tf.math.top_k(x, k=2)  # along the last axis, largest first
+top_vals, top_idx = tf.math.top_k(x, k=2)  # always the last axis, largest first
 # --8<-- [end:topk]
 results["topk"] = top_vals
 
