@@ -46,7 +46,8 @@ def all_notebooks() -> list[Path]:
 def execute(path: Path) -> nbformat.NotebookNode:
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
-        nb, timeout=TIMEOUT, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+        nb, timeout=TIMEOUT, kernel_name="python3", coalesce_streams=True,
+        resources={"metadata": {"path": str(path.parent)}},
     )
     try:
         client.execute()
@@ -84,6 +85,20 @@ def _code_cells(nb):
     return [cell for cell in nb.cells if cell.cell_type == "code"]
 
 
+def _merged(outputs) -> list:
+    """Join consecutive stream outputs of one name: the kernel flushes prints in pieces on a
+    timer, so where one piece ends depends on machine load, not on what the cell printed."""
+    merged = []
+    for output in outputs:
+        if (merged and output.get("output_type") == "stream"
+                and merged[-1].get("output_type") == "stream"
+                and merged[-1].get("name") == output.get("name")):
+            merged[-1] = {**merged[-1], "text": merged[-1]["text"] + output.get("text", "")}
+        else:
+            merged.append(output)
+    return merged
+
+
 def _text(output) -> str:
     """The comparable text of one output; images compare by presence only."""
     kind = output.get("output_type")
@@ -105,8 +120,8 @@ def compare(stored: nbformat.NotebookNode, fresh: nbformat.NotebookNode, path: P
     for number, (old, new) in enumerate(zip(old_cells, new_cells), start=1):
         if VOLATILE in old.metadata.get("tags", []):
             continue
-        before = "".join(_text(o) for o in old.get("outputs", []))
-        after = "".join(_text(o) for o in new.get("outputs", []))
+        before = "".join(_text(o) for o in _merged(old.get("outputs", [])))
+        after = "".join(_text(o) for o in _merged(new.get("outputs", [])))
         if before != after:
             diff = "\n".join(
                 difflib.unified_diff(
