@@ -40,12 +40,24 @@ def run(sample: Path, out_dir: Path) -> tuple[Path, subprocess.CompletedProcess,
     return sample, result, out
 
 
+def selected_samples(session) -> list[Path]:
+    """The samples the selected tests need (all of them unless -k narrowed the run)."""
+    needed = set()
+    for item in session.items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if "sample" in params:
+            needed.add(params["sample"])
+        if "topic" in params:
+            needed.update((EXAMPLES / params["topic"]).glob("*.py"))
+    return sorted(needed)
+
+
 @pytest.fixture(scope="session")
-def sample_runs(tmp_path_factory) -> dict[Path, tuple[subprocess.CompletedProcess, Path]]:
-    """Run every sample once, two at a time, each in its own process (its own imports)."""
+def sample_runs(request, tmp_path_factory) -> dict[Path, tuple[subprocess.CompletedProcess, Path]]:
+    """Run each needed sample once, two at a time, each in its own process (its own imports)."""
     out_dir = tmp_path_factory.mktemp("samples")
     with ThreadPoolExecutor(2) as pool:
-        runs = list(pool.map(lambda sample: run(sample, out_dir), SAMPLES))
+        runs = list(pool.map(lambda sample: run(sample, out_dir), selected_samples(request.session)))
     return {sample: (result, out) for sample, result, out in runs}
 
 
