@@ -71,4 +71,6 @@ flipped = jax.vmap(lambda x: jnp.where(jnp.sum(x) < 0, -x, x))(xs)  # select per
 assert jnp.all(jnp.sum(flipped, axis=1) >= 0)
 # --8<-- [end:control_flow]
 
-results = {"distances": distances, "predictions": predictions, "ensemble": ensemble, "flipped": flipped}
+results = {
+    "distances": distances, "predictions": predictions, "ensemble": ensemble, "flipped": flipped
+}

@@ -69,4 +69,6 @@ flipped = torch.func.vmap(lambda x: torch.where(torch.sum(x) < 0, -x, x))(xs)
 assert torch.all(torch.sum(flipped, dim=1) >= 0)
 # --8<-- [end:control_flow]
 
-results = {"distances": distances, "predictions": predictions, "ensemble": ensemble, "flipped": flipped}
+results = {
+    "distances": distances, "predictions": predictions, "ensemble": ensemble, "flipped": flipped
+}

@@ -72,4 +72,6 @@ flipped = tf.vectorized_map(lambda x: tf.where(tf.reduce_sum(x) < 0, -x, x), xs)
 assert bool(tf.reduce_all(tf.reduce_sum(flipped, axis=1) >= 0))
 # --8<-- [end:control_flow]
 
-results = {"distances": distances, "predictions": predictions, "ensemble": ensemble, "flipped": flipped}
+results = {
+    "distances": distances, "predictions": predictions, "ensemble": ensemble, "flipped": flipped
+}
