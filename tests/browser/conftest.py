@@ -10,18 +10,17 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from conftest import ROOT, SITE_PATH
+from site_pages import sitemap_pages
 
 sys.path.insert(0, str(ROOT / "tools"))
 from static_server import serve  # noqa: E402
 
-SITE_URL = "https://ml-frameworks-compared.github.io/guide/"  # site_url in mkdocs.yml
 CHROMIUM_ARGS = [
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
@@ -68,14 +67,6 @@ def served(built_site) -> Iterator[str]:
     """Base URL of the built site on a local server: http://127.0.0.1:PORT/guide/."""
     with serve(built_site.parent) as root:
         yield f"{root}{SITE_PATH}/"
-
-
-def sitemap_pages(site: Path) -> list[str]:
-    """Every page of the build, as paths relative to the site root ('' is the home page)."""
-    tree = ET.parse(site / "sitemap.xml")
-    locs = [loc.text.strip() for loc in tree.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
-    assert locs and all(loc.startswith(SITE_URL) for loc in locs), "sitemap.xml: unexpected URLs"
-    return [loc.removeprefix(SITE_URL) for loc in locs]
 
 
 @pytest.fixture(scope="session")

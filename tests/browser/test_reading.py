@@ -12,7 +12,11 @@ from .conftest import VIEWPORT, is_notebook, screenshot_dir
 
 pytestmark = pytest.mark.browser
 
-JAX_LABEL = re.compile(r'<label for="[^"]+">JAX</label>')
+# A tab set that opens on PyTorch and also has a JAX tab (topic pages: PyTorch, TensorFlow, JAX).
+JAX_LABEL = re.compile(
+    r'class="tabbed-labels"><label[^>]*>PyTorch</label>(?:<label[^>]*>[^<]*</label>)*'
+    r'<label[^>]*>JAX</label>'
+)
 # Every tab set with a JAX tab: is that tab the selected one? Returns the sets where it is not.
 JAX_NOT_SELECTED = """() => [...document.querySelectorAll('.tabbed-set')]
   .map((set, n) => [n, [...set.querySelectorAll('.tabbed-labels > label')]
@@ -128,3 +132,15 @@ def test_screenshots_of_key_pages(browser, served, scheme):
             assert target.stat().st_size > 10_000
     finally:
         context.close()
+
+
+def test_missing_page_offers_a_search_for_its_address(page, served):
+    # GitHub Pages answers any unknown address with 404.html; the local server does the same.
+    response = page.goto(served + "topics/auto-diff/")
+    assert response.status == 404
+    link = page.locator("#search-missing")
+    assert link.inner_text() == "Search the guide for \u201ctopics auto diff\u201d"
+    link.click()
+    page.wait_for_function(
+        "document.querySelector('input.md-search__input').value === 'topics auto diff'")
+    page.wait_for_selector(".md-search-result__item")  # and it finds something

@@ -1,0 +1,122 @@
+"""Byte budgets for a reader's first visit, measured on the built site (gzip, as servers send it).
+
+A page's first visit here is its HTML plus every stylesheet, script and image the HTML names,
+each gzipped at level 6 (the usual server default). Material's search worker and index are
+fetched by script after the page loads; `make bench` measures those, and timings, in a browser.
+Budgets are in KiB (1024 bytes). When a budget fails, make the page or asset smaller, or raise
+the budget here with a comment saying why the extra bytes are worth it.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from functools import cache
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from site_pages import html_path, sitemap_pages
+
+KIB = 1024
+SHARED_BUDGET = 62 * KIB  # Material's CSS and JS, palette, extra.css and the favicon
+HOME_BUDGET = 70 * KIB  # a prose page's first visit; the home page stands for them
+PAGE_BUDGET = 100 * KIB  # any page's first visit
+NOTEBOOK_OVERHEAD_BUDGET = 25 * KIB  # a notebook page's HTML beyond the notebook itself
+# Pages allowed more than PAGE_BUDGET, each with its reason.
+PAGE_EXCEPTIONS = {
+    # 73 operations in three frameworks, each a highlighted snippet, in one searchable table.
+    "reference/rosetta-stone/": 110 * KIB,
+}
+
+REFERENCED = re.compile(
+    r'<link\b[^>]*\brel="(?:stylesheet|icon)"[^>]*\bhref="([^"]+)"'
+    r'|<script\b[^>]*\bsrc="([^"]+)"'
+    r'|<img\b[^>]*\bsrc="([^"]+)"'
+)
+
+
+def gzipped(data: bytes) -> int:
+    return len(gzip.compress(data, compresslevel=6, mtime=0))
+
+
+@cache
+def asset_size(path: Path) -> int:
+    return gzipped(path.read_bytes())
+
+
+def referenced_files(site: Path, page: str) -> list[Path]:
+    html = html_path(site, page).read_text(encoding="utf-8")
+    base = "https://site.invalid/guide/" + page
+    files = []
+    for match in REFERENCED.finditer(html):
+        url = next(group for group in match.groups() if group)
+        if url.startswith("data:"):
+            continue  # inline: already counted in the HTML
+        parts = urlsplit(urljoin(base, url))
+        assert parts.netloc == "site.invalid", f"{page} loads {url} from another host"
+        target = site / parts.path.removeprefix("/guide/")
+        assert target.is_file(), f"{page} references {url}, which is not in the build"
+        files.append(target)
+    return files
+
+
+def first_visit(site: Path, page: str) -> tuple[int, int]:
+    """(HTML bytes, HTML + everything it references), gzipped."""
+    html = gzipped(html_path(site, page).read_bytes())
+    return html, html + sum(asset_size(f) for f in referenced_files(site, page))
+
+
+@pytest.fixture(scope="module")
+def pages(built_site) -> list[str]:
+    return [*sitemap_pages(built_site), "404.html"]
+
+
+def kib(n: int) -> str:
+    return f"{n / KIB:.1f} KiB"
+
+
+def test_shared_assets_stay_small(built_site):
+    shared = sum(asset_size(f) for f in referenced_files(built_site, ""))
+    assert shared <= SHARED_BUDGET, (
+        f"CSS, JS and icons every page loads: {kib(shared)} > {kib(SHARED_BUDGET)}. "
+        "A new stylesheet, script or web font costs this on every page."
+    )
+
+
+def test_home_page_first_visit(built_site):
+    _, total = first_visit(built_site, "")
+    assert total <= HOME_BUDGET, f"home page first visit {kib(total)} > {kib(HOME_BUDGET)}"
+
+
+def test_every_page_first_visit(built_site, pages):
+    over = {}
+    for page in pages:
+        budget = PAGE_EXCEPTIONS.get(page, PAGE_BUDGET)
+        _, total = first_visit(built_site, page)
+        if total > budget:
+            over[page] = f"{kib(total)} > {kib(budget)}"
+    assert not over, f"first visit over budget: {over}"
+
+
+def test_budget_exceptions_are_still_pages(pages):
+    stale = set(PAGE_EXCEPTIONS) - set(pages)
+    assert not stale, f"PAGE_EXCEPTIONS names pages that no longer exist: {stale}"
+
+
+def test_notebook_pages_add_little_beyond_the_notebook(built_site, pages):
+    checked = 0
+    for page in pages:
+        html = html_path(built_site, page).read_text(encoding="utf-8")
+        if "jupyter-wrapper" not in html:
+            continue
+        checked += 1
+        start = html.index('<div class="jupyter-wrapper')
+        end = html.index("</article>")
+        overhead = gzipped((html[:start] + html[end:]).encode())
+        assert overhead <= NOTEBOOK_OVERHEAD_BUDGET, (
+            f"{page}: {kib(overhead)} of HTML around the notebook > {kib(NOTEBOOK_OVERHEAD_BUDGET)}"
+            " (did mkdocs-jupyter's stylesheet or scripts come back? see overrides/notebook.html.j2)"
+        )
+    assert checked, "no notebook page in the build"
