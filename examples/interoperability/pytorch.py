@@ -17,10 +17,10 @@ x_np[0, 0] = 0.0
 # --8<-- [end:numpy]
 
 # --8<-- [start:dlpack]
-x_jax = jnp.from_dlpack(x)  # PyTorch -> JAX: any object with __dlpack__ is accepted
-same_memory = x_jax.unsafe_buffer_pointer() == x.data_ptr()  # True on CPU: zero copy
+x_jax = jnp.from_dlpack(x)  # PyTorch -> JAX; copies if x is not 64-byte aligned
 gram_jax = x_jax @ x_jax.T  # computed by JAX
-gram = torch.from_dlpack(gram_jax)  # JAX -> PyTorch, again without a copy
+gram = torch.from_dlpack(gram_jax)  # JAX -> PyTorch: no copy
+same_memory = gram.data_ptr() == gram_jax.unsafe_buffer_pointer()  # True: zero copy
 exchanged = torch.from_dlpack(x_jax)
 # --8<-- [end:dlpack]
 
