@@ -22,7 +22,10 @@ def _description(docs_dir: str, src: str) -> str:
     if path.suffix != ".md" or not path.is_file():
         return ""
     match = YAML_RE.match(path.read_text(encoding="utf-8-sig"))
-    meta = yaml.safe_load(match.group(1)) if match else None
+    try:
+        meta = yaml.safe_load(match.group(1)) if match else None
+    except yaml.YAMLError:
+        return ""  # hooks/front_matter.py reports the broken front matter with the file's name
     return " ".join(str(meta.get("description", "")).split()) if isinstance(meta, dict) else ""
 
 

@@ -14,6 +14,8 @@ from conftest import BIN
 def lychee(site: Path, *extra: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [BIN / "lychee", "--offline", "--include-fragments", "--no-progress",
+         # A link to a page's folder (topics/compilation/#x) means its index.html, as on a server.
+         "--index-files", "index.html",
          "--root-dir", str(site.parent), *extra, "--", f"{site}/**/*.html"],
         capture_output=True, text=True, timeout=300,
     )
