@@ -5,7 +5,8 @@
 
 Each notebook runs in its own kernel process, so one notebook's imports cannot affect another's
 (importing tensorflow before torch.compile aborts a process; see docs/topics/compilation.md).
-Cells tagged ``volatile`` (timings, memory addresses) are executed but not compared.
+Cells tagged ``volatile`` (timings, memory addresses) are executed but not compared, and neither
+is anything written to stderr.
 """
 
 from __future__ import annotations
@@ -102,6 +103,10 @@ def _merged(outputs) -> list:
 def _text(output) -> str:
     """The comparable text of one output; images compare by presence only."""
     kind = output.get("output_type")
+    if kind == "stream" and output.get("name") == "stderr":
+        # Log lines (TensorFlow's C++ notices, LiteRT's delegate message) reach the cell or the
+        # kernel's own stderr depending on timing: they are shown, never compared.
+        return ""
     if kind == "stream":
         return f"[{output.get('name')}] {output.get('text', '')}"
     if kind == "error":
