@@ -15,7 +15,7 @@ help:  ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 serve: $(DOCS_STAMP)  ## Serve the site on http://127.0.0.1:8000 (docs dependencies only)
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	LLMS_TXT=false $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 test: $(ALL_STAMP) $(NPM_STAMP)  ## Run the whole test suite (installs everything first)
 	$(BIN)/pytest
