@@ -79,10 +79,9 @@ def is_notebook(site: Path, path: str) -> bool:
 
 
 @pytest.fixture
-def context(browser, request):
-    """A fresh browser context (no stored tab choice or colour scheme), closed after the test."""
-    scheme = getattr(request, "param", "light")
-    context = browser.new_context(viewport=VIEWPORT, color_scheme=scheme, reduced_motion="reduce")
+def context(browser):
+    """A fresh light-mode browser context (no stored tab choice), closed after the test."""
+    context = browser.new_context(viewport=VIEWPORT, color_scheme="light", reduced_motion="reduce")
     context.set_default_timeout(20_000)
     yield context
     context.close()

@@ -1,0 +1,437 @@
+"""Measure what building and reading the guide costs, and compare each figure with its target.
+
+    python tools/bench.py            (make bench)   everything below, a few minutes
+    python tools/bench.py --quick    skip the notebook run and the fresh-clone build
+
+Writes bench/results/report.md and bench/results/report.json:
+
+- cold full build: `tools/notebooks.py check` (executes every notebook) plus a clean `mkdocs build`
+- warm rebuild: the same `mkdocs build` again, nothing changed
+- docs-only reader build from a fresh clone: git clone, new venv, pip install -r
+  requirements/docs.txt, mkdocs build (pip's cache is a fresh, empty folder)
+- first visit of the home page, a tabbed topic page and a notebook page, as transferred to
+  Chromium (gzip, like GitHub Pages) with an empty cache; the search index size, gzipped
+- Lighthouse 12 (performance, accessibility, best practices, SEO) for the same three pages,
+  mobile (the default) and desktop presets, against a local server
+- search latency in Chromium: keystroke to results rendered, median over several queries
+
+Timings depend on the machine and on what else runs on it; the report records both. Byte sizes
+are deterministic and are also checked by tests/test_page_weight.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gzip
+import importlib.metadata
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+from static_server import serve  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results"
+BIN = Path(sys.executable).parent
+SITE_PATH = "guide"
+KB = 1024
+PAGES = {  # label -> page path under the site
+    "home (prose)": "",
+    "topic with tabs": "topics/automatic-differentiation/",
+    "notebook": "notebooks/transformations/",
+}
+PROSE = {"home (prose)"}
+QUERIES = ["vmap", "GradientTape", "torch.compile", "sharding", "seed", "export", "jit", "dlpack"]
+CHROMIUM_ARGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+TARGETS = {
+    "lighthouse": 100,
+    "first_visit_kb": 100,
+    "first_visit_prose_kb": 70,
+    "search_ms": 150,
+    "warm_rebuild_s": 10,
+}
+
+
+def env(**extra: str) -> dict[str, str]:
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "TF_CPP_MIN_LOG_LEVEL": "2", **extra}
+
+
+def timed(cmd: list, cwd: Path = ROOT, **kwargs) -> tuple[float, subprocess.CompletedProcess]:
+    start = time.perf_counter()
+    result = subprocess.run([str(c) for c in cmd], cwd=cwd, capture_output=True, text=True,
+                            **kwargs)
+    return time.perf_counter() - start, result
+
+
+def chromium() -> str | None:
+    return os.environ.get("PLAYWRIGHT_CHROMIUM") or shutil.which("chromium") or shutil.which(
+        "chromium-browser") or shutil.which("google-chrome")
+
+
+def say(message: str) -> None:
+    print(f"[bench {dt.datetime.now():%H:%M:%S}] {message}", flush=True)
+
+
+# ---- machine and versions -------------------------------------------------------------------
+
+def machine() -> dict:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        cpu = platform.processor()
+    memory = ""
+    try:
+        kib = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f"{kib / 1024 / 1024:.1f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    return {
+        "os": f"{platform.system()} {platform.release()}",
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory": memory,
+        "load_average_at_start": os.getloadavg() if hasattr(os, "getloadavg") else None,
+    }
+
+
+def versions() -> dict:
+    found = {"python": platform.python_version()}
+    for name in ("mkdocs", "mkdocs-material", "mkdocs-jupyter", "pymdown-extensions",
+                 "mkdocs-llmstxt", "playwright"):
+        try:
+            found[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            found[name] = None
+    for name, cmd in {
+        "chromium": [chromium() or "chromium", "--version"],
+        "node": ["node", "--version"],
+        "lighthouse": [ROOT / "node_modules" / ".bin" / "lighthouse", "--version"],
+    }.items():
+        try:
+            found[name] = subprocess.run([str(c) for c in cmd], capture_output=True, text=True,
+                                         timeout=60).stdout.strip().splitlines()[-1]
+        except (OSError, IndexError, subprocess.TimeoutExpired):
+            found[name] = None
+    found["commit"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                                     capture_output=True, text=True).stdout.strip()
+    return found
+
+
+# ---- builds ---------------------------------------------------------------------------------
+
+def build_times(work: Path, quick: bool) -> tuple[dict, Path]:
+    out: dict = {}
+    if quick:
+        out["notebooks_check_s"] = None
+    else:
+        say("executing every notebook (tools/notebooks.py check)")
+        seconds, result = timed([sys.executable, ROOT / "tools" / "notebooks.py", "check"],
+                                env=env())
+        out["notebooks_check_s"] = round(seconds, 1)
+        out["notebooks_check_ok"] = result.returncode == 0
+        if result.returncode:
+            out["notebooks_check_error"] = result.stderr[-2000:]
+    site = work / "served" / SITE_PATH
+    say("clean mkdocs build")
+    seconds, result = timed([BIN / "mkdocs", "build", "--strict", "--site-dir", site], env=env())
+    if result.returncode:
+        raise SystemExit(f"mkdocs build failed:\n{result.stderr[-3000:]}")
+    out["clean_build_s"] = round(seconds, 1)
+    out["cold_full_build_s"] = (round(out["notebooks_check_s"] + seconds, 1)
+                                if out["notebooks_check_s"] is not None else None)
+    say("warm rebuild, nothing changed")
+    seconds, result = timed([BIN / "mkdocs", "build", "--strict", "--site-dir", site], env=env())
+    out["warm_rebuild_s"] = round(seconds, 1)
+    return out, site
+
+
+def fresh_clone_build(work: Path) -> dict:
+    """A reader's path: clone, venv, docs requirements only, build."""
+    clone = work / "clone"
+    steps: dict = {}
+    python = shutil.which("python3.12") or sys._base_executable  # type: ignore[attr-defined]
+    pip_cache = work / "pip-cache"  # empty: nothing reused from earlier installs
+    plan = [
+        ("git_clone_s", ["git", "clone", "--quiet", "--no-hardlinks", ROOT, clone], work),
+        ("venv_s", [python, "-m", "venv", clone / ".venv"], clone),
+        ("pip_install_s", [clone / ".venv" / "bin" / "python", "-m", "pip", "install", "--quiet",
+                           "-r", "requirements/docs.txt"], clone),
+        ("mkdocs_build_s", [clone / ".venv" / "bin" / "mkdocs", "build", "--strict",
+                            "--site-dir", work / "clone-site"], clone),
+    ]
+    for name, cmd, cwd in plan:
+        say(f"fresh clone: {name.removesuffix('_s').replace('_', ' ')}")
+        seconds, result = timed(cmd, cwd=cwd, env=env(PIP_CACHE_DIR=str(pip_cache)))
+        steps[name] = round(seconds, 1)
+        if result.returncode:
+            steps["error"] = f"{name}: {(result.stderr or result.stdout)[-1500:]}"
+            break
+    steps["total_s"] = round(sum(v for k, v in steps.items() if k.endswith("_s")), 1)
+    return steps
+
+
+# ---- browser measurements -------------------------------------------------------------------
+
+def first_visits(browser, base: str) -> dict:
+    """Bytes on the wire (encoded body sizes) for a first visit with an empty cache."""
+    out = {}
+    for label, path in PAGES.items():
+        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        responses = []
+        # Context-level events include what the search worker fetches.
+        context.on("requestfinished", lambda request: responses.append(request))
+        page = context.new_page()
+        with page.expect_response(lambda r: r.url.endswith("search/search_index.json")):
+            page.goto(base + path, wait_until="load")
+        page.wait_for_load_state("networkidle")
+        kinds = {"html": 0, "css": 0, "js": 0, "images": 0, "search index": 0, "other": 0}
+        for request in responses:
+            size = request.sizes()["responseBodySize"]
+            if not size:  # the search worker's script: Chromium reports no size; ask the headers
+                response = request.response()
+                size = int((response and response.header_value("content-length")) or 0)
+            url = request.url.split("?")[0]
+            if url.endswith("search/search_index.json"):
+                kinds["search index"] += size
+            elif request.resource_type == "document":
+                kinds["html"] += size
+            elif url.endswith(".css"):
+                kinds["css"] += size
+            elif url.endswith(".js"):
+                kinds["js"] += size
+            elif request.resource_type == "image" or url.endswith((".png", ".svg", ".ico")):
+                kinds["images"] += size
+            else:
+                kinds["other"] += size
+        context.close()
+        total = sum(v for k, v in kinds.items() if k != "search index")
+        out[label] = {"bytes": kinds, "first_visit_bytes": total,
+                      "with_search_index_bytes": total + kinds["search index"]}
+    return out
+
+
+MEASURE = """() => { window.__searchLatency = new Promise(resolve => {
+  const input = document.querySelector('input.md-search__input');
+  const results = document.querySelector('.md-search-result');
+  let start = null;
+  input.addEventListener('keydown', () => { start = performance.now(); },
+                         {once: true, capture: true});
+  const observer = new MutationObserver(() => {
+    if (start === null) return;
+    observer.disconnect();
+    requestAnimationFrame(() => resolve(performance.now() - start));  // after the next paint
+  });
+  observer.observe(results, {childList: true, subtree: true, characterData: true});
+}); }"""
+
+
+def search_latency(browser, base: str, rounds: int = 3) -> dict:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(base)
+    box = page.locator("input.md-search__input")
+    box.click()
+    settled = """q => document.querySelector('input.md-search__input').value === q &&
+                 /\\d+ matching|No matching/.test(
+                   document.querySelector('.md-search-result__meta').textContent)"""
+    box.fill("gra")  # the first query waits for the worker to build its index
+    box.press("d")
+    page.wait_for_function(settled, arg="grad", timeout=60_000)
+    samples: dict[str, list[float]] = {q: [] for q in QUERIES}
+    missed: list[str] = []
+    for _ in range(rounds):
+        for query in QUERIES:
+            box.fill(query[:-1])
+            page.wait_for_function(settled, arg=query[:-1], timeout=60_000)
+            page.evaluate("() => new Promise(r => requestAnimationFrame(() => r()))")
+            page.evaluate(MEASURE)
+            box.press(query[-1])
+            # A keystroke that changes nothing on screen would never resolve: give up after 5 s.
+            ms = page.evaluate("""() => Promise.race([window.__searchLatency,
+                new Promise(resolve => setTimeout(() => resolve(null), 5000))])""")
+            if ms is None:
+                missed.append(query)
+            else:
+                samples[query].append(ms)
+            page.wait_for_function(settled, arg=query, timeout=60_000)
+    context.close()
+    every = [ms for values in samples.values() for ms in values]
+    return {
+        "median_ms": round(statistics.median(every), 1),
+        "p90_ms": round(sorted(every)[int(0.9 * (len(every) - 1))], 1),
+        "per_query_median_ms": {q: round(statistics.median(v), 1) if v else None
+                                for q, v in samples.items()},
+        "samples": len(every),
+        "no_change_on_screen": missed,
+    }
+
+
+def lighthouse(base: str, work: Path) -> dict:
+    binary = ROOT / "node_modules" / ".bin" / "lighthouse"
+    if not binary.exists():
+        return {"error": "node_modules/.bin/lighthouse missing: run npm ci"}
+    out: dict = {}
+    for preset in ("mobile", "desktop"):
+        for label, path in PAGES.items():
+            say(f"lighthouse {preset}: {label}")
+            report = work / f"lighthouse-{preset}-{len(out)}.json"
+            cmd = [binary, base + path, "--output=json", f"--output-path={report}", "--quiet",
+                   "--only-categories=performance,accessibility,best-practices,seo",
+                   "--chrome-flags=" + " ".join(CHROMIUM_ARGS)]
+            if preset == "desktop":
+                cmd.append("--preset=desktop")
+            _, result = timed(cmd, env=env(CHROME_PATH=chromium() or ""), timeout=900)
+            if result.returncode or not report.exists():
+                out[f"{preset} {label}"] = {"error": result.stderr[-800:]}
+                continue
+            data = json.loads(report.read_text())
+            scores = {k: round(v["score"] * 100) for k, v in data["categories"].items()}
+            losses = []
+            for category in data["categories"].values():
+                for ref in category["auditRefs"]:
+                    audit = data["audits"][ref["id"]]
+                    if ref.get("weight") and audit.get("score") is not None and audit["score"] < 1:
+                        losses.append(f"{category['id']}: {ref['id']} "
+                                      f"{audit.get('displayValue', '')}".strip())
+            out[f"{preset} {label}"] = {"scores": scores, "losses": losses}
+    return out
+
+
+# ---- report ---------------------------------------------------------------------------------
+
+def mark(ok: bool | None) -> str:
+    return "n/a" if ok is None else ("met" if ok else "**missed**")
+
+
+def render(data: dict) -> str:
+    m, v, b = data["machine"], data["versions"], data["builds"]
+    lines = [
+        "# Benchmark report",
+        "",
+        f"- Date: {data['date']}",
+        f"- Machine: {m['os']}, {m['cpu']}, {m['cores']} cores, {m['memory']} RAM; load average "
+        f"{', '.join(f'{x:.1f}' for x in m['load_average_at_start'] or [])} at start and "
+        f"{', '.join(f'{x:.1f}' for x in data['load_average_at_end'] or [])} at the end "
+        "(timings on a shared machine vary with its load)",
+        "- Versions: " + ", ".join(f"{k} {val}" for k, val in v.items() if val),
+        "",
+        "## Builds",
+        "",
+        "| Measure | Seconds | Target |",
+        "| --- | ---: | --- |",
+    ]
+    warm_ok = b["warm_rebuild_s"] < TARGETS["warm_rebuild_s"]
+    rows = [
+        ("Notebooks executed and compared (`tools/notebooks.py check`)", b.get("notebooks_check_s"), ""),
+        ("Clean `mkdocs build --strict`", b["clean_build_s"], ""),
+        ("Cold full build (the two above)", b.get("cold_full_build_s"), ""),
+        ("Warm rebuild, nothing changed", b["warm_rebuild_s"],
+         f"< {TARGETS['warm_rebuild_s']} s: {mark(warm_ok)}"),
+    ]
+    lines += [f"| {name} | {'skipped' if s is None else s} | {t} |" for name, s, t in rows]
+    if b.get("notebooks_check_ok") is False:
+        lines += ["", "Notebook check failed:", "", "```", b.get("notebooks_check_error", ""), "```"]
+    clone = data.get("fresh_clone")
+    if clone:
+        lines += ["", "Docs-only reader build from a fresh clone (pip cache empty):", "",
+                  "| Step | Seconds |", "| --- | ---: |"]
+        lines += [f"| {k.removesuffix('_s').replace('_', ' ')} | {val} |"
+                  for k, val in clone.items() if k.endswith("_s")]
+        if clone.get("error"):
+            lines += ["", f"Failed: `{clone['error'][-300:]}`"]
+    lines += ["", "## First visit (bytes on the wire, gzip, empty cache)", "",
+              "| Page | HTML | CSS | JS | Images | First visit | Target | + search index |",
+              "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |"]
+    for label, visit in data["first_visit"].items():
+        k = visit["bytes"]
+        target = TARGETS["first_visit_prose_kb"] if label in PROSE else TARGETS["first_visit_kb"]
+        total = visit["first_visit_bytes"] / KB
+        lines.append(
+            f"| {label} | {k['html'] / KB:.1f} | {k['css'] / KB:.1f} | {k['js'] / KB:.1f} | "
+            f"{k['images'] / KB:.1f} | **{total:.1f}** | <= {target}: {mark(total <= target)} | "
+            f"{visit['with_search_index_bytes'] / KB:.1f} |")
+    si = data["search_index"]
+    lines += ["", "Sizes in KiB. JS includes Material's search worker, which every page loads; "
+              "the search index is fetched after the page loads and is shown separately.",
+              "", f"Search index: {si['bytes'] / KB:.1f} KiB raw, **{si['gzip_bytes'] / KB:.1f} "
+              "KiB gzipped**.", "", "## Lighthouse 12", "",
+              "| Run | Performance | Accessibility | Best practices | SEO | Target 100 | "
+              "Points lost on |", "| --- | ---: | ---: | ---: | ---: | --- | --- |"]
+    for run, result in data["lighthouse"].items():
+        if "error" in result:
+            lines.append(f"| {run} | error: {result['error'][:120]!r} | | | | | |")
+            continue
+        s = result["scores"]
+        ok = all(value >= TARGETS["lighthouse"] for value in s.values())
+        lines.append(
+            f"| {run} | {s.get('performance')} | {s.get('accessibility')} | "
+            f"{s.get('best-practices')} | {s.get('seo')} | {mark(ok)} | "
+            f"{'; '.join(result['losses']) or ''} |")
+    lat = data["search_latency"]
+    lines += ["", "Mobile is Lighthouse's default (simulated slow 4G, 4x CPU slowdown); its "
+              "Total Blocking Time scales with the machine's load.", "",
+              "## Search latency", "",
+              f"Keystroke to results rendered (next frame), {lat['samples']} samples over "
+              f"{len(QUERIES)} queries: median **{lat['median_ms']} ms**, 90th percentile "
+              f"{lat['p90_ms']} ms. Target <= {TARGETS['search_ms']} ms: "
+              f"{mark(lat['median_ms'] <= TARGETS['search_ms'])}.", "",
+              "| Query | Median ms |", "| --- | ---: |"]
+    lines += [f"| `{q}` | {ms} |" for q, ms in lat["per_query_median_ms"].items()]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="skip the notebook run and the fresh-clone build")
+    args = parser.parse_args(argv)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    data: dict = {"date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+                  "machine": machine(), "versions": versions(), "targets": TARGETS}
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        work = Path(tmp)
+        data["builds"], site = build_times(work, args.quick)
+        data["fresh_clone"] = None if args.quick else fresh_clone_build(work)
+        index = (site / "search" / "search_index.json").read_bytes()
+        data["search_index"] = {"bytes": len(index),
+                                "gzip_bytes": len(gzip.compress(index, 6, mtime=0))}
+        from playwright.sync_api import sync_playwright
+
+        with serve(site.parent) as root, sync_playwright() as playwright:
+            base = f"{root}{SITE_PATH}/"
+            browser = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
+            try:
+                say("first visits")
+                data["first_visit"] = first_visits(browser, base)
+                say("search latency")
+                data["search_latency"] = search_latency(browser, base)
+            finally:
+                browser.close()
+            data["lighthouse"] = lighthouse(base, work)
+    data["load_average_at_end"] = os.getloadavg() if hasattr(os, "getloadavg") else None
+    (RESULTS / "report.json").write_text(json.dumps(data, indent=2) + "\n")
+    report = render(data)
+    (RESULTS / "report.md").write_text(report)
+    print(report)
+    print(f"Report written to {RESULTS.relative_to(ROOT)}/report.md and report.json")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
