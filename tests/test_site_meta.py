@@ -100,3 +100,20 @@ def test_404_page_offers_search_and_ways_in(built_site, pages):
     for page in ("", "topics/", "reference/rosetta-stone/", "choosing/"):
         if page in pages:
             assert f'href="/guide/{page}"' in text, f"404 page does not link /guide/{page}"
+
+
+def test_llms_sections_follow_the_nav(tmp_path):
+    import importlib.util
+
+    from conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("llms_hook", ROOT / "hooks" / "llms.py")
+    llms = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(llms)
+    (tmp_path / "a.md").write_text("---\ndescription: Page  A,\n  folded.\n---\n# A\n")
+    nav = [{"Home": "a.md"}, {"Part": ["b.md", {"Deep": [{"C": "c.ipynb"}]},
+                                       {"Out": "https://example.org/"}]}]
+    assert llms.sections_from_nav(nav, str(tmp_path)) == {
+        "Start here": [{"a.md": "Page A, folded."}],
+        "Part": [{"b.md": ""}, {"c.ipynb": ""}],
+    }
