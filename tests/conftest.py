@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -15,6 +16,15 @@ BIN = Path(sys.executable).parent
 # What a build needs from the project; copies for bad-input tests take only these.
 PROJECT_PARTS = ["mkdocs.yml", "docs", "notebooks", "overrides", "hooks", "examples", "requirements"]
 SITE_PATH = "guide"  # site_url's path: the built site is checked as it will be served
+
+
+def load_module(relative_path: str):
+    """Import a project file that is not a package (a hook, a tool) by its path from the root."""
+    path = ROOT / relative_path
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def quiet_env(**extra: str) -> dict[str, str]:

@@ -7,7 +7,6 @@ message naming the file. tests/browser/test_chooser.py checks the page itself.
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 import json
 import re
@@ -17,20 +16,13 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from conftest import ROOT, mkdocs_build
+from conftest import ROOT, load_module, mkdocs_build
 
 DATA = ROOT / "docs" / "choosing" / "chooser.yml"
 PAGE = "choosing/chooser/index.html"
 
 
-def _hook():
-    spec = importlib.util.spec_from_file_location("chooser_hook", ROOT / "hooks" / "chooser.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-chooser = _hook()
+chooser = load_module("hooks/chooser.py")
 
 
 @pytest.fixture(scope="module")

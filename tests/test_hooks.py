@@ -1,24 +1,16 @@
 """Unit tests for the build hooks: each refuses bad input with a message naming the fix."""
 
-import importlib.util
 import json
 
 import pytest
 from mkdocs.exceptions import PluginError
 
-from conftest import ROOT
+from conftest import load_module
 
 
-def load(name):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "hooks" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-versions = load("versions")
-front_matter = load("front_matter")
-notebooks = load("notebooks")
+versions = load_module("hooks/versions.py")
+front_matter = load_module("hooks/front_matter.py")
+notebooks = load_module("hooks/notebooks.py")
 
 
 def test_pinned_versions_reads_the_frameworks_file():

@@ -6,7 +6,6 @@ The site renders the outputs stored in each notebook; this re-runs each one in a
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -14,11 +13,9 @@ from concurrent.futures import ThreadPoolExecutor
 import nbformat
 import pytest
 
-from conftest import ROOT, quiet_env
+from conftest import ROOT, load_module, quiet_env
 
-spec = importlib.util.spec_from_file_location("notebooks", ROOT / "tools" / "notebooks.py")
-notebooks = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(notebooks)
+notebooks = load_module("tools/notebooks.py")
 
 NOTEBOOKS = notebooks.all_notebooks()
 

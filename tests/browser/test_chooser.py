@@ -4,26 +4,18 @@ gives the same answer as the reference rule in hooks/chooser.py for every combin
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, load_module
 
 pytestmark = pytest.mark.browser
 
 PAGE = "choosing/chooser/"
 
 
-def _hook():
-    spec = importlib.util.spec_from_file_location("chooser_hook", ROOT / "hooks" / "chooser.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-chooser = _hook()
+chooser = load_module("hooks/chooser.py")
 DATA = chooser.load(ROOT / "docs" / "choosing" / "chooser.yml")
 
 
