@@ -5,8 +5,11 @@
 
 Each notebook runs in its own kernel process, so one notebook's imports cannot affect another's
 (importing tensorflow before torch.compile aborts a process; see docs/topics/compilation.md).
-Cells tagged ``volatile`` (timings, memory addresses) are executed but not compared, and neither
-is anything written to stderr.
+Printed numbers are compared with a tolerance and everything else exactly (pytest-doctestplus's
+FLOAT_CMP checker): float32 results differ in their last digits between CPUs, thread counts and
+runs. A cell may set its own tolerance in its metadata, ``"tolerance": {"rtol": 1e-5, "atol": 0}``.
+Cells tagged ``volatile`` (timings, file sizes) are executed but not compared. What a cell writes
+to stderr is log output and is not compared, but a line that reports an error fails the check.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import difflib
 import importlib.metadata
 import os
 import platform
+import re
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -24,15 +28,36 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
+from pytest_doctestplus.output_checker import FLOAT_CMP, OutputChecker
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 TIMEOUT = 600  # seconds per cell; the slowest cell (a compile) takes well under a minute
 VOLATILE = "volatile"
-RECORDED = ["torch", "jax", "tensorflow-cpu", "keras", "flax", "optax"]
+# Versions belong in this record, shown above the outputs, never in compared cell outputs.
+RECORDED = ["torch", "jax", "tensorflow-cpu", "keras", "flax", "optax",
+            "onnxruntime", "ai-edge-litert", "numpy"]
+# Default tolerance for printed numbers. rtol catches a changed result (0.13887 vs 0.13987);
+# atol absorbs float32 round-off reported as a difference (a max |diff| of 4e-07 vs 1e-07).
+RTOL, ATOL = 1e-5, 1e-6
+# A line on stderr that reports an error, as opposed to log noise (absl's E/F lines included).
+STDERR_ERROR = re.compile(
+    r"Traceback \(most recent call last\)|^\s*[A-Za-z_.]*(Error|Exception): |^[EF]\d{4} "
+    r"|^(ERROR|FATAL|CRITICAL)\b",
+    re.MULTILINE,
+)
+# Log lines that absl (TensorFlow, XLA) writes with a timestamp and thread id: they differ on every
+# run and reach a cell or the kernel's own stderr depending on timing, so they are not stored.
+ABSL_LOG = re.compile(
+    r"^(WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR"
+    r"|[IW]\d{4} \d\d:\d\d:\d+\.\d+ +\d+ \S+:\d+\] .*)\n?",
+    re.MULTILINE,
+)
 FIX = (
     "If the new output is right, run `make notebooks` and commit the notebook; if the cell's "
-    f"output legitimately varies between runs (a timing), tag the cell `{VOLATILE}`."
+    f"output legitimately varies between runs (a timing), tag the cell `{VOLATILE}`; if it prints "
+    "round-off, print a statement (`within 1e-6: True`) or set the cell's metadata "
+    '`"tolerance": {"rtol": ..., "atol": ...}`.'
 )
 
 
@@ -61,6 +86,7 @@ def execute(path: Path) -> nbformat.NotebookNode:
         raise NotebookError(
             f"{_rel(path)}: code cell {index} raised {error.ename}: {error.evalue}"
         ) from None
+    stderr_errors(nb, path)
     nb.metadata["executed"] = {
         "date": dt.date.today().isoformat(),
         "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPU cores, no GPU",
@@ -75,11 +101,22 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
         cell.metadata.pop("ExecuteTime", None)
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in map(_without_log_lines, cell.outputs) if o is not None]
     nb.metadata.pop("widgets", None)
     nb.metadata.pop("jupytext", None)
     nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
     nb.metadata.get("language_info", {}).pop("version", None)
     return nb
+
+
+def _without_log_lines(output):
+    if output.get("output_type") == "stream" and output.get("name") == "stderr":
+        text = ABSL_LOG.sub("", output.get("text", ""))
+        if not text:
+            return None
+        output["text"] = text
+    return output
 
 
 def _code_cells(nb):
@@ -105,7 +142,8 @@ def _text(output) -> str:
     kind = output.get("output_type")
     if kind == "stream" and output.get("name") == "stderr":
         # Log lines (TensorFlow's C++ notices, LiteRT's delegate message) reach the cell or the
-        # kernel's own stderr depending on timing: they are shown, never compared.
+        # kernel's own stderr depending on timing: they are shown, never compared. Errors among
+        # them are caught by stderr_errors.
         return ""
     if kind == "stream":
         return f"[{output.get('name')}] {output.get('text', '')}"
@@ -117,6 +155,66 @@ def _text(output) -> str:
     return f"[{kind}] " + ", ".join(sorted(data))
 
 
+def stderr_errors(nb: nbformat.NotebookNode, path: Path) -> None:
+    """Raise NotebookError if a cell reported an error on stderr only (the cell did not raise)."""
+    for number, cell in enumerate(_code_cells(nb), start=1):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                match = STDERR_ERROR.search(output.get("text", ""))
+                if match:
+                    line = output["text"][match.start():].splitlines()[0].strip()
+                    raise NotebookError(
+                        f"{_rel(path)}: code cell {number} printed an error on stderr: {line!r}. "
+                        "Fix the cause; the cell must not report errors, even ones it survives."
+                    )
+
+
+def _last_digit(number: str) -> float:
+    """One unit in the last printed digit of `number` (0 for a number printed as an integer)."""
+    mantissa, _, exponent = number.strip().lower().partition("e")
+    digits = len(mantissa.partition(".")[2])
+    if not digits and not exponent:
+        return 0.0  # NumPy prints an exact value as "2." : no digit is uncertain
+    return 10.0 ** (int(exponent or 0) - digits)
+
+
+class NumberChecker(OutputChecker):
+    """FLOAT_CMP with a chosen tolerance, plus one unit in the last printed digit: a float32
+    value near a rounding boundary prints as 0.13887 on one machine and 0.13886 on another."""
+
+    def __init__(self, rtol: float = RTOL, atol: float = ATOL):
+        super().__init__()
+        self.rtol, self.atol = rtol, atol
+
+    def equal_floats(self, a: str, b: str) -> bool:
+        slack = min(_last_digit(a), _last_digit(b))  # the precision both were printed with
+        return abs(float(a) - float(b)) <= self.atol + self.rtol * abs(float(b)) + slack
+
+    def same(self, stored: str, fresh: str) -> bool:
+        return self.check_output(stored, fresh, FLOAT_CMP)
+
+    def difference(self, stored: str, fresh: str) -> str:
+        """The first pair of numbers out of tolerance, or a diff where the text itself changed."""
+        if self.num_got_rgx.sub("0.0", stored) == self.num_got_rgx.sub("0.0", fresh):
+            for old, new in zip(self.find_numbers(stored), self.find_numbers(fresh)):
+                if not self.equal_floats(old, new):
+                    return (f"stored {old.strip()}, fresh run {new.strip()} "
+                            f"(tolerance rtol={self.rtol:g}, atol={self.atol:g})")
+        return "\n".join(difflib.unified_diff(
+            stored.splitlines(), fresh.splitlines(), "stored", "fresh run", lineterm=""))
+
+
+def _checker(cell, number: int, path: Path) -> NumberChecker:
+    tolerance = cell.metadata.get("tolerance", {})
+    unknown = set(tolerance) - {"rtol", "atol"}
+    if unknown:
+        raise NotebookError(
+            f"{_rel(path)}: code cell {number}: unknown tolerance key(s) {sorted(unknown)}; "
+            "use \"rtol\" and \"atol\"."
+        )
+    return NumberChecker(tolerance.get("rtol", RTOL), tolerance.get("atol", ATOL))
+
+
 def compare(stored: nbformat.NotebookNode, fresh: nbformat.NotebookNode, path: Path) -> None:
     """Raise NotebookError naming the first code cell whose output changed."""
     old_cells, new_cells = _code_cells(stored), _code_cells(fresh)
@@ -125,15 +223,14 @@ def compare(stored: nbformat.NotebookNode, fresh: nbformat.NotebookNode, path: P
     for number, (old, new) in enumerate(zip(old_cells, new_cells), start=1):
         if VOLATILE in old.metadata.get("tags", []):
             continue
+        checker = _checker(old, number, path)
         before = "".join(_text(o) for o in _merged(old.get("outputs", [])))
         after = "".join(_text(o) for o in _merged(new.get("outputs", [])))
-        if before != after:
-            diff = "\n".join(
-                difflib.unified_diff(
-                    before.splitlines(), after.splitlines(), "stored", "fresh run", lineterm=""
-                )
+        if not checker.same(before, after):
+            raise NotebookError(
+                f"{_rel(path)}: code cell {number} output changed: "
+                f"{checker.difference(before, after)}\n{FIX}"
             )
-            raise NotebookError(f"{_rel(path)}: code cell {number} output changed:\n{diff}\n{FIX}")
 
 
 def _rel(path: Path) -> str:
