@@ -4,11 +4,24 @@ MkDocs drops a YAML block it cannot parse without a word and renders it as text.
 needs a ``description``: it is the page's summary for search engines, link previews and llms.txt.
 """
 
+from __future__ import annotations
+
 import yaml
 from mkdocs.exceptions import PluginError
 from mkdocs.utils.meta import YAML_RE
 
 ALLOWED = {"title": str, "description": str, "hide": list, "search": dict, "icon": str}
+# One rule for every page's description, Markdown or notebook (hooks/notebooks.py uses it too).
+DESCRIPTION_LENGTH = (20, 200)
+
+
+def description_problem(description) -> str | None:
+    """What a page description lacks, or None when it is a usable summary."""
+    length = len(" ".join(str(description or "").split()))
+    shortest, longest = DESCRIPTION_LENGTH
+    if shortest <= length <= longest:
+        return None
+    return f"a 'description' of {shortest} to {longest} characters (it has {length})"
 
 
 def check_front_matter(source: str, path: str) -> None:
@@ -33,12 +46,8 @@ def check_front_matter(source: str, path: str) -> None:
             raise PluginError(
                 f"{path}: front matter {key!r} must be a {ALLOWED[key].__name__}."
             )
-    description = meta.get("description", "")
-    if not 20 <= len(description.strip()) <= 200:
-        raise PluginError(
-            f"{path}: front matter needs a 'description' of 20 to 200 characters "
-            f"(it has {len(description.strip())})."
-        )
+    if problem := description_problem(meta.get("description")):
+        raise PluginError(f"{path}: front matter needs {problem}.")
 
 
 def on_pre_page(page, config, files):

@@ -1,13 +1,16 @@
-"""Fill mkdocs-llmstxt's sections from the nav, with each page's front matter description.
+"""Fill mkdocs-llmstxt's sections from the nav, with each page's description.
 
 llms.txt lists every page under the nav's top-level sections, and the plugin writes a Markdown
 copy of each listed page next to its HTML (topics/compilation/index.md). Deriving the list from
 the nav means a new page appears there without editing mkdocs.yml twice; tests/test_site_meta.py
-checks that every page of the sitemap is listed and has its Markdown copy.
+checks that every page of the sitemap is listed and has its Markdown copy. A Markdown page's
+description is in its front matter, a notebook's in its metadata (hooks/front_matter.py and
+hooks/notebooks.py refuse a page without one).
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import yaml
@@ -17,16 +20,32 @@ from mkdocs.utils.meta import YAML_RE
 HOME_SECTION = "Start here"
 
 
-def _description(docs_dir: str, src: str) -> str:
+def _description(docs_dir: str, src: str, mounts: dict[str, Path] | None = None) -> str:
     path = Path(docs_dir) / src
-    if path.suffix != ".md" or not path.is_file():
+    for mount, folder in (mounts or {}).items():
+        if not path.is_file() and src.startswith(f"{mount}/"):
+            path = folder / src.removeprefix(f"{mount}/")
+    if not path.is_file():
         return ""
-    match = YAML_RE.match(path.read_text(encoding="utf-8-sig"))
     try:
-        meta = yaml.safe_load(match.group(1)) if match else None
-    except yaml.YAMLError:
-        return ""  # hooks/front_matter.py reports the broken front matter with the file's name
+        if path.suffix == ".ipynb":
+            meta = json.loads(path.read_text(encoding="utf-8")).get("metadata")
+        elif path.suffix == ".md":
+            match = YAML_RE.match(path.read_text(encoding="utf-8-sig"))
+            meta = yaml.safe_load(match.group(1)) if match else None
+        else:
+            return ""
+    except (ValueError, yaml.YAMLError):
+        return ""  # the front matter and notebook hooks report a broken file with its name
     return " ".join(str(meta.get("description", "")).split()) if isinstance(meta, dict) else ""
+
+
+def notebook_mounts(config) -> dict[str, Path]:
+    """mkdocs-jupyter's notebook_dirs: site folder -> source folder outside docs/."""
+    plugin = config.plugins.get("mkdocs-jupyter")
+    root = Path(config.config_file_path).parent
+    mapping = plugin.config["notebook_dirs"] if plugin is not None else {}
+    return {mount.strip("/"): root / folder for mount, folder in mapping.items()}
 
 
 def _pages(entries) -> list[str]:
@@ -41,13 +60,15 @@ def _pages(entries) -> list[str]:
     return found
 
 
-def sections_from_nav(nav: list, docs_dir: str) -> dict[str, list[dict[str, str]]]:
+def sections_from_nav(
+    nav: list, docs_dir: str, mounts: dict[str, Path] | None = None
+) -> dict[str, list[dict[str, str]]]:
     sections: dict[str, list[dict[str, str]]] = {}
     for entry in nav or []:
         title, value = next(iter(entry.items())) if isinstance(entry, dict) else (None, entry)
         name = title if isinstance(value, list) else HOME_SECTION
         for src in _pages(value):
-            sections.setdefault(name, []).append({src: _description(docs_dir, src)})
+            sections.setdefault(name, []).append({src: _description(docs_dir, src, mounts)})
     return sections
 
 
@@ -55,5 +76,7 @@ def sections_from_nav(nav: list, docs_dir: str) -> dict[str, list[dict[str, str]
 def on_files(files, config):
     plugin = config.plugins.get("llmstxt")
     if plugin is not None:
-        plugin.config["sections"] = sections_from_nav(config.nav, config.docs_dir)
+        plugin.config["sections"] = sections_from_nav(
+            config.nav, config.docs_dir, notebook_mounts(config)
+        )
     return files

@@ -43,7 +43,7 @@ def preprocess(soup, output: str) -> None:
             continue
         names = [label.get_text(strip=True) for label in labels.find_all("label", recursive=False)]
         blocks = content.find_all(class_="tabbed-block", recursive=False)
-        for name, block in zip(names, blocks):
+        for name, block in zip(names, blocks, strict=False):
             line = soup.new_tag("p")
             strong = soup.new_tag("strong")
             strong.string = name

@@ -14,7 +14,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 # What a build needs from the project; copies for bad-input tests take only these.
-PROJECT_PARTS = ["mkdocs.yml", "docs", "notebooks", "overrides", "hooks", "examples", "requirements"]
+PROJECT_PARTS = [
+    "mkdocs.yml", "docs", "notebooks", "overrides", "hooks", "examples", "requirements",
+]
 SITE_PATH = "guide"  # site_url's path: the built site is checked as it will be served
 
 
@@ -23,7 +25,12 @@ def load_module(relative_path: str):
     path = ROOT / relative_path
     spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    # As MkDocs loads a hook: its folder is importable meanwhile (hooks/notebooks.py needs that).
+    sys.path.insert(0, str(path.parent))
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(path.parent))
     return module
 
 
@@ -43,13 +50,22 @@ def mkdocs_build(project: Path, site_dir: Path, **env: str) -> subprocess.Comple
     )
 
 
+def build_fails(project: Path) -> str:
+    """Build a project copy that holds a planted mistake; return the log of the refused build."""
+    result = mkdocs_build(project, project / "site")
+    assert result.returncode != 0, "the build passed, but it should have refused this input"
+    return result.stdout + result.stderr
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
-    """The site built from the working tree with --strict, under /guide/ as GitHub Pages serves it."""
+    """The site built from the working tree with --strict, under /guide/ as GitHub Pages has it."""
     root = tmp_path_factory.mktemp("served")
     site = root / SITE_PATH
     result = mkdocs_build(ROOT, site)
     assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr[-4000:]}"
+    if os.environ.get("KEEP_SITE"):  # CI publishes the very site the tests checked
+        shutil.copytree(site, ROOT / os.environ["KEEP_SITE"], dirs_exist_ok=True)
     return site
 
 
@@ -74,3 +90,15 @@ def project_copy(tmp_path) -> Path:
         else:
             shutil.copy2(source, copy / part)
     return copy
+
+
+# Longer limits for the tests whose first run also sets up a shared fixture that runs every
+# sample or notebook (two at a time), or drives a browser over every page.
+LONG_TIMEOUTS = {"frameworks": 2400, "browser": 600}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        for marker, seconds in LONG_TIMEOUTS.items():
+            if item.get_closest_marker(marker) and not item.get_closest_marker("timeout"):
+                item.add_marker(pytest.mark.timeout(seconds))

@@ -1,4 +1,4 @@
-"""The strict build passes, and each contributor mistake it must catch fails it with a clear message.
+"""The strict build passes, and each contributor mistake it must catch fails it with a clear message
 
 Every bad-input test copies the project to a temporary folder, plants one mistake and asserts
 that the build stops with a message naming the file and saying what to do.
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import mkdocs_build
+from conftest import build_fails
 
 
 def test_strict_build_passes(built_site):
@@ -33,12 +33,6 @@ def test_pages_show_versions_and_last_update(built_site):
     assert "Last updated" in page
 
 
-def build_fails(project: Path) -> str:
-    result = mkdocs_build(project, project / "site")
-    assert result.returncode != 0, "the build passed, but it should have refused this input"
-    return result.stdout + result.stderr
-
-
 def test_missing_snippet_file_fails(project_copy):
     page = project_copy / "docs" / "topics" / "automatic-differentiation.md"
     page.write_text(page.read_text().replace("autodiff/jax.py:grad", "autodiff/jaxx.py:grad"))
@@ -56,7 +50,9 @@ def test_page_left_out_of_nav_is_reported(project_copy):
 
 def test_broken_link_and_anchor_fail(project_copy):
     index = project_copy / "docs" / "topics" / "index.md"
-    index.write_text(index.read_text() + "\n[Gone](missing.md) and [Bad](automatic-differentiation.md#nope)\n")
+    index.write_text(
+        index.read_text() + "\n[Gone](missing.md) and [Bad](automatic-differentiation.md#nope)\n"
+    )
     log = build_fails(project_copy)
     assert "topics/index.md" in log and "missing.md" in log
     assert "#nope" in log
@@ -66,7 +62,8 @@ def test_broken_link_and_anchor_fail(project_copy):
     ("front_matter", "expected"),
     [
         ("---\ndescription: [unclosed\n---\n", "front matter is not valid YAML"),
-        ("---\ndescripton: A typo in the key name, which MkDocs would ignore.\n---\n", "unknown front matter key 'descripton'"),
+        ("---\ndescripton: A typo in the key name, which MkDocs would ignore.\n---\n",
+         "unknown front matter key 'descripton'"),
         ("# No front matter\n", "no front matter"),
         ("---\ndescription: Short\n---\n", "'description' of 20 to 200 characters"),
     ],

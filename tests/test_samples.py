@@ -12,10 +12,10 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from conftest import ROOT, quiet_env
+from sample_keys import unshared_key_problems
 
 EXAMPLES = ROOT / "examples"
 SAMPLES = sorted(EXAMPLES.glob("*/*.py"))
@@ -57,7 +57,8 @@ def sample_runs(request, tmp_path_factory) -> dict[Path, tuple[subprocess.Comple
     """Run each needed sample once, two at a time, each in its own process (its own imports)."""
     out_dir = tmp_path_factory.mktemp("samples")
     with ThreadPoolExecutor(2) as pool:
-        runs = list(pool.map(lambda sample: run(sample, out_dir), selected_samples(request.session)))
+        needed = selected_samples(request.session)
+        runs = list(pool.map(lambda sample: run(sample, out_dir), needed))
     return {sample: (result, out) for sample, result, out in runs}
 
 
@@ -67,6 +68,57 @@ def test_samples_are_named_by_framework():
     assert not strays, f"Sample files must be named one of {sorted(allowed)}.py: {strays}"
 
 
+@pytest.mark.parametrize("name", TOPICS)
+def test_results_keys_are_shared(name):
+    # Read from the source, not run: a key only one file defines is compared with nothing.
+    folder = EXAMPLES / name
+    sources = {path.name: path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.py"))}
+    problems = unshared_key_problems(sources, rel(folder))
+    assert not problems, "\n".join(problems)
+
+
+def test_renamed_results_key_names_the_closest_key_and_both_fixes():
+    problems = unshared_key_problems({
+        "jax.py": 'results = {"grad": g, "hessian": h}\n',
+        "pytorch.py": 'results = {"hessian": h}\nresults.update(gradient=g)\n',
+        "tensorflow.py": 'results = {}\nresults["grad"] = g\nresults["hessian"] = h\n',
+    }, "examples/autodiff")
+    assert problems == [
+        "examples/autodiff/pytorch.py:2: results key 'gradient' is defined in no other sample of "
+        "this topic, so nothing is compared with it. The closest key in the other files is 'grad' "
+        "(jax.py, tensorflow.py). Rename it to match the other files, or, if only this framework "
+        "can compute it, declare it in this file: "
+        'UNSHARED_RESULTS = {"gradient": "why only this framework has it"}.'
+    ]
+
+
+def test_declared_unshared_key_passes_and_a_stale_declaration_fails():
+    shared = 'results = {"y": y}\n'
+    own = 'UNSHARED_RESULTS = {"y_onnx": "ONNX is shown for PyTorch only"}\n'
+    assert not unshared_key_problems(
+        {"jax.py": shared, "pytorch.py": own + 'results = {"y": y, "y_onnx": z}\n'}, "examples/t"
+    )
+    assert unshared_key_problems({"jax.py": shared, "pytorch.py": own + shared}, "examples/t") == [
+        "examples/t/pytorch.py: UNSHARED_RESULTS names 'y_onnx', which `results` does not define. "
+        "Remove it from UNSHARED_RESULTS."
+    ]
+    blank = 'UNSHARED_RESULTS = {"y_onnx": " "}\nresults = {"y": y, "y_onnx": z}\n'
+    assert "needs a reason" in unshared_key_problems({"jax.py": shared, "pytorch.py": blank},
+                                                     "examples/t")[0]
+
+
+def test_results_keys_that_cannot_be_read_statically_are_refused():
+    problems = unshared_key_problems({
+        "jax.py": 'results = {"y": y}\n',
+        "pytorch.py": 'results = {}\nfor name in names:\n    results[name] = f(name)\n',
+    }, "examples/t")
+    assert problems == [
+        "examples/t/pytorch.py:3: a `results` key is not a plain string, so the samples' keys "
+        "cannot be compared without running them. Write the key as a string literal."
+    ]
+
+
+@pytest.mark.frameworks
 @pytest.mark.parametrize("sample", SAMPLES, ids=rel)
 def test_sample_runs(sample, sample_runs):
     result, _ = sample_runs[sample]
@@ -77,8 +129,11 @@ def test_sample_runs(sample, sample_runs):
     )
 
 
+@pytest.mark.frameworks
 @pytest.mark.parametrize("topic", TOPICS)
 def test_samples_agree(topic, sample_runs):
+    import numpy as np  # the docs-only check set has no NumPy
+
     folder = EXAMPLES / topic
     missing = [f"{name}.py" for name in FRAMEWORKS if not (folder / f"{name}.py").exists()]
     assert not missing, f"examples/{topic}/ lacks {missing}: each topic shows all three frameworks."

@@ -5,11 +5,13 @@ metadata, llms.txt lists every page with a Markdown copy beside it, and the 404 
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 
 import pytest
 
+from conftest import load_module
 from site_pages import SITE_URL, html_path, sitemap_pages
 
 
@@ -87,6 +89,14 @@ def test_llms_txt_gives_each_page_its_description(built_site):
     assert f"automatic-differentiation/index.md): {description}" in llms
 
 
+def test_notebook_pages_have_their_own_description(built_site):
+    llms = (built_site / "llms.txt").read_text(encoding="utf-8")
+    text = html_path(built_site, "notebooks/transformations/").read_text(encoding="utf-8")
+    description = meta(text, "name", "description")
+    assert description and "tested, current comparison" not in description  # not the site's
+    assert f"transformations/index.md): {description}" in llms
+
+
 def test_markdown_copies_keep_framework_labels_above_code(built_site):
     copy = (built_site / "topics" / "automatic-differentiation" / "index.md").read_text("utf-8")
     assert re.search(r"\*\*PyTorch\*\*\n\n```python\n", copy)
@@ -116,4 +126,19 @@ def test_llms_sections_follow_the_nav(tmp_path):
     assert llms.sections_from_nav(nav, str(tmp_path)) == {
         "Start here": [{"a.md": "Page A, folded."}],
         "Part": [{"b.md": ""}, {"c.ipynb": ""}],
+    }
+
+
+def test_llms_sections_read_a_notebook_description_from_its_metadata(tmp_path):
+    llms = load_module("hooks/llms.py")
+    (tmp_path / "docs" / "nb").mkdir(parents=True)
+    (tmp_path / "docs" / "nb" / "index.md").write_text("---\ndescription: The index.\n---\n")
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "notebooks" / "c.ipynb").write_text(
+        json.dumps({"cells": [], "metadata": {"description": "What  c\nshows."}})
+    )
+    nav = [{"Notebooks": ["nb/index.md", {"C": "nb/c.ipynb"}]}]
+    mounts = {"nb": tmp_path / "notebooks"}
+    assert llms.sections_from_nav(nav, str(tmp_path / "docs"), mounts) == {
+        "Notebooks": [{"nb/index.md": "The index."}, {"nb/c.ipynb": "What c shows."}],
     }
