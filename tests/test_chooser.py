@@ -34,7 +34,7 @@ def all_choices(data: dict):
     """Every complete set of answers (one option per question)."""
     questions = data["questions"]
     for combo in itertools.product(*[[o["id"] for o in q["options"]] for q in questions]):
-        yield dict(zip([q["id"] for q in questions], combo))
+        yield dict(zip([q["id"] for q in questions], combo, strict=True))
 
 
 def test_every_framework_is_the_answer_for_some_choices(data):
@@ -85,7 +85,9 @@ def page_ids(path: Path) -> set[str]:
 
 def embedded_data(built_site: Path) -> dict:
     html = (built_site / PAGE).read_text(encoding="utf-8")
-    match = re.search(r'<script type="application/json" id="chooser-data">(.*?)</script>', html, re.S)
+    match = re.search(
+        r'<script type="application/json" id="chooser-data">(.*?)</script>', html, re.S
+    )
     assert match, f"{PAGE}: the chooser's data is not embedded in the page"
     return json.loads(match.group(1).replace("<\\/", "</"))
 

@@ -93,7 +93,8 @@ def tiny_notebook(tmp_path, source, outputs=None):
 
 def test_raising_cell_is_named(tmp_path):
     path = tiny_notebook(tmp_path, "raise ValueError('planted')")
-    with pytest.raises(notebooks.NotebookError, match=r"tiny.ipynb: code cell 1 raised ValueError: planted"):
+    expected = r"tiny.ipynb: code cell 1 raised ValueError: planted"
+    with pytest.raises(notebooks.NotebookError, match=expected):
         notebooks.execute(path)
 
 
@@ -101,7 +102,8 @@ def test_changed_output_is_named(tmp_path):
     path = tiny_notebook(tmp_path, "print(6 * 7)")
     stored = notebooks.execute(path)
     stored.cells[1].outputs[0]["text"] = "41\n"  # what an outdated notebook would show
-    with pytest.raises(notebooks.NotebookError, match=r"tiny.ipynb: code cell 1 output changed") as error:
+    expected = r"tiny.ipynb: code cell 1 output changed"
+    with pytest.raises(notebooks.NotebookError, match=expected) as error:
         notebooks.compare(stored, notebooks.execute(path), path)
     assert "-[stdout] 41" in str(error.value) and "+[stdout] 42" in str(error.value)
     assert "make notebooks" in str(error.value)
@@ -180,7 +182,8 @@ def test_cell_metadata_sets_its_own_tolerance(tmp_path):
 def test_error_printed_only_to_stderr_fails(tmp_path):
     source = "import sys; print('Traceback (most recent call last):', file=sys.stderr)"
     path = tiny_notebook(tmp_path, source)
-    with pytest.raises(notebooks.NotebookError, match=r"tiny.ipynb: code cell 1 printed an error on stderr"):
+    expected = r"tiny.ipynb: code cell 1 printed an error on stderr"
+    with pytest.raises(notebooks.NotebookError, match=expected):
         notebooks.execute(path)
 
 

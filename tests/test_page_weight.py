@@ -117,6 +117,7 @@ def test_notebook_pages_add_little_beyond_the_notebook(built_site, pages):
         overhead = gzipped((html[:start] + html[end:]).encode())
         assert overhead <= NOTEBOOK_OVERHEAD_BUDGET, (
             f"{page}: {kib(overhead)} of HTML around the notebook > {kib(NOTEBOOK_OVERHEAD_BUDGET)}"
-            " (did mkdocs-jupyter's stylesheet or scripts come back? see overrides/notebook.html.j2)"
+            " (did mkdocs-jupyter's stylesheet or scripts come back?"
+            " see overrides/notebook.html.j2)"
         )
     assert checked, "no notebook page in the build"

@@ -5,9 +5,8 @@ Links (<a href>) may point anywhere; only what a browser fetches on its own is c
 The browser tests watch real network requests as well.
 """
 
-from html.parser import HTMLParser
-from pathlib import Path
 import re
+from html.parser import HTMLParser
 
 FETCHED = {  # tag -> attributes a browser loads without a click
     "script": ["src"], "img": ["src", "srcset"], "source": ["src", "srcset"],
@@ -17,7 +16,9 @@ FETCHED = {  # tag -> attributes a browser loads without a click
 LINK_RELS = {"stylesheet", "icon", "preload", "modulepreload", "manifest", "prefetch",
              "preconnect", "dns-prefetch", "apple-touch-icon"}
 REMOTE = re.compile(r"^(https?:)?//", re.IGNORECASE)
-CSS_URL = re.compile(r"""(?:url\(\s*['"]?|@import\s+['"])((?:https?:)?//[^'")\s]+)""", re.IGNORECASE)
+CSS_URL = re.compile(
+    r"""(?:url\(\s*['"]?|@import\s+['"])((?:https?:)?//[^'")\s]+)""", re.IGNORECASE
+)
 
 
 class FetchFinder(HTMLParser):
@@ -40,7 +41,8 @@ class FetchFinder(HTMLParser):
 def remote_fetches(html: str) -> list[str]:
     finder = FetchFinder()
     finder.feed(html)
-    return finder.remote + CSS_URL.findall(" ".join(re.findall(r"<style[^>]*>(.*?)</style>", html, re.S)))
+    styles = " ".join(re.findall(r"<style[^>]*>(.*?)</style>", html, re.S))
+    return finder.remote + CSS_URL.findall(styles)
 
 
 def test_detector_finds_remote_assets():

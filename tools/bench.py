@@ -195,7 +195,7 @@ def first_visits(browser, base: str) -> dict:
         context = browser.new_context(viewport={"width": 1280, "height": 800})
         responses = []
         # Context-level events include what the search worker fetches.
-        context.on("requestfinished", lambda request: responses.append(request))
+        context.on("requestfinished", responses.append)
         page = context.new_page()
         with page.expect_response(lambda r: r.url.endswith("search/search_index.json")):
             page.goto(base + path, wait_until="load")
@@ -338,7 +338,8 @@ def render(data: dict) -> str:
     ]
     warm_ok = b["warm_rebuild_s"] < TARGETS["warm_rebuild_s"]
     rows = [
-        ("Notebooks executed and compared (`tools/notebooks.py check`)", b.get("notebooks_check_s"), ""),
+        ("Notebooks executed and compared (`tools/notebooks.py check`)",
+         b.get("notebooks_check_s"), ""),
         ("Clean `mkdocs build --strict`", b["clean_build_s"], ""),
         ("Cold full build (the two above)", b.get("cold_full_build_s"), ""),
         ("Warm rebuild, nothing changed", b["warm_rebuild_s"],
@@ -346,7 +347,8 @@ def render(data: dict) -> str:
     ]
     lines += [f"| {name} | {'skipped' if s is None else s} | {t} |" for name, s, t in rows]
     if b.get("notebooks_check_ok") is False:
-        lines += ["", "Notebook check failed:", "", "```", b.get("notebooks_check_error", ""), "```"]
+        lines += ["", "Notebook check failed:", "",
+                  "```", b.get("notebooks_check_error", ""), "```"]
     clone = data.get("fresh_clone")
     if clone:
         lines += ["", "Docs-only reader build from a fresh clone (pip cache empty):", "",

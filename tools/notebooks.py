@@ -105,7 +105,9 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
             cell.outputs = [o for o in map(_without_log_lines, cell.outputs) if o is not None]
     nb.metadata.pop("widgets", None)
     nb.metadata.pop("jupytext", None)
-    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    nb.metadata["kernelspec"] = {
+        "display_name": "Python 3", "language": "python", "name": "python3",
+    }
     nb.metadata.get("language_info", {}).pop("version", None)
     return nb
 
@@ -196,7 +198,8 @@ class NumberChecker(OutputChecker):
     def difference(self, stored: str, fresh: str) -> str:
         """The first pair of numbers out of tolerance, or a diff where the text itself changed."""
         if self.num_got_rgx.sub("0.0", stored) == self.num_got_rgx.sub("0.0", fresh):
-            for old, new in zip(self.find_numbers(stored), self.find_numbers(fresh)):
+            numbers = zip(self.find_numbers(stored), self.find_numbers(fresh), strict=False)
+            for old, new in numbers:
                 if not self.equal_floats(old, new):
                     return (f"stored {old.strip()}, fresh run {new.strip()} "
                             f"(tolerance rtol={self.rtol:g}, atol={self.atol:g})")
@@ -220,7 +223,7 @@ def compare(stored: nbformat.NotebookNode, fresh: nbformat.NotebookNode, path: P
     old_cells, new_cells = _code_cells(stored), _code_cells(fresh)
     if len(old_cells) != len(new_cells):
         raise NotebookError(f"{_rel(path)}: the number of code cells changed. {FIX}")
-    for number, (old, new) in enumerate(zip(old_cells, new_cells), start=1):
+    for number, (old, new) in enumerate(zip(old_cells, new_cells, strict=True), start=1):
         if VOLATILE in old.metadata.get("tags", []):
             continue
         checker = _checker(old, number, path)

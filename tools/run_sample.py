@@ -11,7 +11,6 @@ from pathlib import Path
 import numpy as np
 
 
-
 def to_numpy(value):
     if hasattr(value, "detach"):  # torch tensors
         value = value.detach().cpu()

@@ -32,7 +32,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         ".ipynb": "application/x-ipynb+json",
     }
 
-    def log_message(self, format, *args):  # noqa: A002 - the base class's signature
+    def log_message(self, format, *args):
         pass
 
     def _file_for(self) -> tuple[Path | None, int]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 # Any backend can export; JAX shows that the SavedModel does not need the model to be TensorFlow.
 os.environ["KERAS_BACKEND"] = "jax"
-import jax  # noqa: E402
+import jax
 
 jax.config.update("jax_enable_x64", True)  # float64, to compare exactly with the other tabs
 import keras  # noqa: E402

@@ -5,7 +5,7 @@ import os
 # --8<-- [start:devices]
 # Pretend the CPU is 4 devices, so the sample runs anywhere; this must come before importing jax.
 os.environ["XLA_FLAGS"] = "--xla_force_host_platform_device_count=4"
-import jax  # noqa: E402
+import jax
 
 jax.config.update("jax_enable_x64", True)  # float64, to compare exactly with the other tabs
 import jax.numpy as jnp  # noqa: E402

@@ -1,11 +1,11 @@
-"""Data and model parallelism with Keras 3's keras.distribution (implemented for the JAX backend)."""
+"""Data and model parallelism with Keras 3's keras.distribution (JAX backend only)."""
 
 import os
 
 # keras.distribution is implemented for the JAX backend; both variables must precede the imports.
 os.environ["KERAS_BACKEND"] = "jax"
 os.environ["XLA_FLAGS"] = "--xla_force_host_platform_device_count=4"
-import jax  # noqa: E402
+import jax
 
 jax.config.update("jax_enable_x64", True)  # float64, to compare exactly with the other tabs
 import keras  # noqa: E402

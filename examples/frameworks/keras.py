@@ -5,7 +5,7 @@ import os
 # Keras 3 picks its backend at import; JAX here shows the same Keras code running off TensorFlow.
 os.environ["KERAS_BACKEND"] = "jax"
 
-import jax  # noqa: E402
+import jax
 
 jax.config.update("jax_enable_x64", True)  # without it the JAX backend silently computes in float32
 import keras  # noqa: E402

@@ -5,8 +5,8 @@ import os
 # JAX unless the caller picks another backend: the same file runs unchanged with
 # KERAS_BACKEND=tensorflow or KERAS_BACKEND=torch, and gives the same numbers.
 os.environ.setdefault("KERAS_BACKEND", "jax")
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
+import keras
+import numpy as np
 
 keras.config.set_floatx("float64")
 if keras.backend.backend() == "jax":

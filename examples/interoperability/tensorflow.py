@@ -1,9 +1,9 @@
 """TensorFlow interoperability: NumPy conversions, and DLPack exchange with PyTorch and JAX."""
 
 # Load PyTorch's compiler stack (and its LLVM) before TensorFlow's: see the import-order note.
-import torch._dynamo  # noqa: F401, I001
+import torch._dynamo
 
-import jax  # noqa: E402
+import jax
 
 jax.config.update("jax_enable_x64", True)  # keep float64 when JAX receives the array
 import jax.numpy as jnp  # noqa: E402

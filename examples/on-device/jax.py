@@ -1,4 +1,4 @@
-"""JAX to LiteRT: jax2tf wraps the function for TensorFlow, whose converter writes a .tflite file."""
+"""JAX to LiteRT: jax2tf wraps the function for TensorFlow, whose converter writes .tflite."""
 
 import tempfile
 from pathlib import Path
@@ -38,7 +38,8 @@ converter = tf.lite.TFLiteConverter.from_concrete_functions([serve.get_concrete_
 # --8<-- [start:run]
 interpreter = Interpreter(model_path=str(folder / "model.tflite"))
 interpreter.allocate_tensors()
-(input_detail,), (output_detail,) = interpreter.get_input_details(), interpreter.get_output_details()
+(input_detail,) = interpreter.get_input_details()
+(output_detail,) = interpreter.get_output_details()
 interpreter.set_tensor(input_detail["index"], np.asarray(x))  # this model has no signature,
 interpreter.invoke()  # so use the lower-level tensor API
 y_device = interpreter.get_tensor(output_detail["index"])

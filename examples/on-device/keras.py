@@ -6,9 +6,9 @@ from pathlib import Path
 
 # LiteRT export needs the TensorFlow or PyTorch backend in Keras 3.15 (JAX raises ValueError).
 os.environ["KERAS_BACKEND"] = "tensorflow"
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-from ai_edge_litert.interpreter import Interpreter  # noqa: E402
+import keras
+import numpy as np
+from ai_edge_litert.interpreter import Interpreter
 
 # --8<-- [start:setup]
 W = np.array([[0.5, -0.3], [0.8, 0.1], [-0.4, 0.6]], dtype=np.float32)

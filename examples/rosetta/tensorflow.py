@@ -414,7 +414,7 @@ def train_step(params, opt):  # wrap in @tf.function for speed
     with tf.GradientTape() as tape:
         loss = tf.reduce_mean((tf.linalg.matvec(x, params) - y) ** 2)
     grads = tape.gradient(loss, [params])
-    opt.apply_gradients(zip(grads, [params]))  # updates the variables
+    opt.apply_gradients(zip(grads, [params], strict=True))  # updates the variables
     return loss
 
 

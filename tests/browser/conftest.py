@@ -19,7 +19,7 @@ from conftest import ROOT, SITE_PATH
 from site_pages import sitemap_pages
 
 sys.path.insert(0, str(ROOT / "tools"))
-from static_server import serve  # noqa: E402
+from static_server import serve
 
 CHROMIUM_ARGS = [
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

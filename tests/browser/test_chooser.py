@@ -23,7 +23,7 @@ def find_choices(winner: str) -> dict[str, str]:
     """Some complete set of answers whose only answer is ``winner``."""
     questions = DATA["questions"]
     for combo in itertools.product(*[[o["id"] for o in q["options"]] for q in questions]):
-        choices = dict(zip([q["id"] for q in questions], combo))
+        choices = dict(zip([q["id"] for q in questions], combo, strict=True))
         if chooser.decide(DATA, choices) == [winner]:
             return choices
     raise AssertionError(f"no choices make {winner} the answer")
@@ -55,7 +55,8 @@ def test_keyboard_answers_give_the_expected_framework(page, served, winner):
     answer_with_keyboard(page, choices)
     name = DATA["frameworks"][winner]["name"]
     page.wait_for_function(
-        "name => document.getElementById('chooser-answer').textContent.includes(name + ' fits best')",
+        "name => document.getElementById('chooser-answer').textContent"
+        ".includes(name + ' fits best')",
         arg=name,
     )
     details = page.locator("#chooser-details")
@@ -73,12 +74,13 @@ def test_script_agrees_with_the_reference_rule_for_every_combination(page, serve
     page.goto(served + PAGE)
     page.wait_for_function("typeof window.chooserDecide === 'function'")
     questions = DATA["questions"]
-    combos = [dict(zip([q["id"] for q in questions], combo)) for combo in
+    combos = [dict(zip([q["id"] for q in questions], combo, strict=True)) for combo in
               itertools.product(*[[o["id"] for o in q["options"]] for q in questions])]
     from_script = page.evaluate("cs => cs.map(c => window.chooserDecide(c).winners)", combos)
     mismatches = [
         (choices, got, chooser.decide(DATA, choices))
-        for choices, got in zip(combos, from_script) if got != chooser.decide(DATA, choices)
+        for choices, got in zip(combos, from_script, strict=True)
+        if got != chooser.decide(DATA, choices)
     ]
     assert not mismatches, f"{len(mismatches)} combinations differ, e.g. {mismatches[0]}"
 

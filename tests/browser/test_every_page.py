@@ -117,7 +117,9 @@ def visits(served, built_site, page_paths) -> dict[str, list[Visit]]:
 
 
 def report(lines: dict[str, list]) -> str:
-    return "\n".join(f"{url}\n    " + "\n    ".join(map(str, items)) for url, items in lines.items())
+    return "\n".join(
+        f"{url}\n    " + "\n    ".join(map(str, items)) for url, items in lines.items()
+    )
 
 
 def test_every_page_was_visited_in_both_schemes(visits, page_paths):

@@ -58,7 +58,9 @@ def check_queries(page, site: Path, path_of) -> None:
         expected = {path_of(location) for location in covering}
         found = first_result_pages(page, query)
         if not expected & set(found):
-            problems.append(f"{query!r}: first results {found}; pages covering it: {sorted(expected)}")
+            problems.append(
+                f"{query!r}: first results {found}; pages covering it: {sorted(expected)}"
+            )
         page.keyboard.press("Escape")
     assert not problems, "Search did not surface a covering page:\n" + "\n".join(problems)
 
