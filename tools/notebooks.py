@@ -91,9 +91,20 @@ def execute(path: Path) -> nbformat.NotebookNode:
         "date": dt.date.today().isoformat(),
         "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPU cores, no GPU",
         "python": platform.python_version(),
-        "packages": {name: importlib.metadata.version(name) for name in RECORDED},
+        "packages": _installed_versions(RECORDED),
     }
     return nb
+
+
+def _installed_versions(names: list[str]) -> dict[str, str]:
+    """Versions of the installed ones: a docs-only venv runs framework-free notebooks too."""
+    versions = {}
+    for name in names:
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            pass
+    return versions
 
 
 def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
