@@ -36,6 +36,9 @@ site: $(DOCS_STAMP)  ## Build a copy to read from disk (file://), search include
 notebooks: $(ALL_STAMP)  ## Re-execute every notebook and store its outputs
 	$(BIN)/python tools/notebooks.py run
 
+samples: $(ALL_STAMP)  ## Re-run every sample and store what each section prints
+	$(BIN)/python tools/run_sample.py --store
+
 bench: $(ALL_STAMP) $(NPM_STAMP)  ## Measure build times, page weight, Lighthouse and search latency
 	$(BIN)/python tools/bench.py
 

@@ -35,9 +35,10 @@ def test_pages_show_versions_and_last_update(built_site):
 
 def test_missing_snippet_file_fails(project_copy):
     page = project_copy / "docs" / "topics" / "automatic-differentiation.md"
-    page.write_text(page.read_text().replace("autodiff/jax.py:grad", "autodiff/jaxx.py:grad"))
+    include = '```python\n--8<-- "topics/automatic-differentiation/jaxx.py:grad"\n```\n'
+    page.write_text(page.read_text() + "\n" + include)
     log = build_fails(project_copy)
-    assert "autodiff/jaxx.py" in log and "could not be found" in log
+    assert "topics/automatic-differentiation/jaxx.py" in log and "could not be found" in log
 
 
 def test_page_left_out_of_nav_is_reported(project_copy):
@@ -106,9 +107,10 @@ def test_notebook_cell_never_executed_fails(project_copy):
 
 def test_missing_snippet_section_fails(project_copy):
     page = project_copy / "docs" / "topics" / "automatic-differentiation.md"
-    page.write_text(page.read_text().replace("autodiff/jax.py:grad", "autodiff/jax.py:gradient"))
+    page.write_text(page.read_text().replace("md:compare grad ", "md:compare gradient "))
     log = build_fails(project_copy)
-    assert "Snippet section 'gradient' could not be located" in log
+    assert ("no sample in examples/topics/automatic-differentiation/ defines snippet section "
+            "'gradient'. Did you mean 'grad'?") in log
 
 
 def test_search_indexes_notebook_text_and_code_but_not_outputs(built_site):

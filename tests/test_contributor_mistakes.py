@@ -15,7 +15,10 @@ import pytest
 from conftest import build_fails
 
 TOPIC = Path("docs/topics/automatic-differentiation.md")
-SAMPLE = Path("examples/autodiff/jax.py")
+SAMPLE = Path("examples/topics/automatic-differentiation/jax.py")
+# Pages show included code through <!-- md:compare -->; tabs written by hand hold prose.
+PROSE_TABS = ('\n=== "PyTorch"\n\n    pip install torch\n\n=== "TensorFlow"\n\n'
+              '    pip install tensorflow\n\n=== "JAX"\n\n    pip install jax\n')
 
 
 def line_of(text: str, needle: str) -> int:
@@ -38,7 +41,8 @@ def swap_first(text: str, a: str, b: str) -> str:
 # Framework tabs (hooks/tabs.py)
 
 def test_misspelled_tab_label_fails(project_copy):
-    text = edit(project_copy, TOPIC, lambda t: t.replace('=== "PyTorch"', '=== "Pytorch"', 1))
+    text = edit(project_copy, TOPIC,
+                lambda t: (t + PROSE_TABS).replace('=== "PyTorch"', '=== "Pytorch"', 1))
     log = build_fails(project_copy)
     assert (
         f'{TOPIC.as_posix()}:{line_of(text, "Pytorch")}: tab label "Pytorch" is not the label the '
@@ -48,7 +52,8 @@ def test_misspelled_tab_label_fails(project_copy):
 
 
 def test_framework_tabs_out_of_order_fail(project_copy):
-    text = edit(project_copy, TOPIC, lambda t: swap_first(t, '=== "TensorFlow"', '=== "JAX"'))
+    text = edit(project_copy, TOPIC,
+                lambda t: swap_first(t + PROSE_TABS, '=== "TensorFlow"', '=== "JAX"'))
     line = line_of(text, '=== "TensorFlow"')
     log = build_fails(project_copy)
     assert (

@@ -148,3 +148,146 @@ def test_image_sources_skip_code_comments_and_other_hosts():
     )
     assert images.image_sources(text, markdown_images=False) == [(1, "a.png"), (6, "b.png")]
     assert images.image_sources(text, markdown_images=True)[-1] == (10, "d.png")
+
+
+shared = load_module("hooks/shared.py")
+
+
+def test_shared_source_path_and_front_matter_lines(tmp_path):
+    from types import SimpleNamespace
+
+    source = tmp_path / "docs" / "topics" / "x.md"
+    text = "---\ndescription: D\n---\n# X\n"
+    markdown = "# X\n"
+    page = SimpleNamespace(file=SimpleNamespace(abs_src_path=str(source), content_string=text))
+    config = SimpleNamespace(config_file_path=str(tmp_path / "mkdocs.yml"))
+    assert shared.page_source(page, config) == "docs/topics/x.md"
+    assert shared.front_matter_lines(page, markdown) == 3
+    assert shared.front_matter_lines(page, "not the page's text") == 0
+
+
+def test_shared_site_url_is_the_one_in_mkdocs_yml():
+    # Read by MkDocs' own loader: the same value the build uses for canonical URLs.
+    assert shared.site_url().startswith("https://") and shared.site_url().endswith("/")
+    assert shared.site_url().endswith(f"/{shared.site_path()}/")
+
+
+compare = load_module("hooks/compare.py")
+
+
+@pytest.fixture
+def compare_project(tmp_path):
+    """A project with one page's samples: grad in three files, onnx in one; pytorch printed."""
+    folder = tmp_path / "examples" / "topics" / "t"
+    folder.mkdir(parents=True)
+    for stem in ("tensorflow", "jax", "pytorch"):  # written out of order on purpose
+        extra = "# --8<-- [start:onnx]\no = 1\n# --8<-- [end:onnx]\n" if stem == "pytorch" else ""
+        (folder / f"{stem}.py").write_text("# --8<-- [start:grad]\ng = 1\n# --8<-- [end:grad]\n"
+                                           + extra)
+    (folder / "pytorch.out").write_text("# header\n# --8<-- [start:grad]\ngrad: [0.5]\n"
+                                        "# --8<-- [end:grad]\n")
+    return tmp_path
+
+
+def expand(project, markdown, page="topics/t.md"):
+    return compare.expand_page(markdown, page, f"docs/{page}", project)
+
+
+def test_compare_renders_tabs_in_site_order_with_stored_output_under_the_code(compare_project):
+    text = expand(compare_project, "# T\n\n<!-- md:compare grad -->\n")
+    assert text == "\n".join([
+        "# T", "", "",
+        '===! "PyTorch"', "", "    ```python", '    --8<-- "topics/t/pytorch.py:grad"', "    ```",
+        "", '    ```text title="Output"', "    grad: [0.5]", "    ```", "",
+        '=== "TensorFlow"', "", "    ```python", '    --8<-- "topics/t/tensorflow.py:grad"',
+        "    ```", "",
+        '=== "JAX"', "", "    ```python", '    --8<-- "topics/t/jax.py:grad"', "    ```", "",
+    ]) + "\n"
+
+
+def test_compare_keeps_indentation_and_leaves_code_blocks_and_code_spans_alone(compare_project):
+    example = "```markdown\n<!-- md:compare nothing -->\n```\nWrite `<!-- md:compare x -->`.\n"
+    assert expand(compare_project, example) == example
+    listed = expand(compare_project, "- item\n\n    <!-- md:compare grad only=jax -->\n")
+    assert '    ===! "JAX"\n\n        ```python\n' in listed and "PyTorch" not in listed
+
+
+def test_compare_only_picks_frameworks_in_site_order(compare_project):
+    text = expand(compare_project, "<!-- md:compare grad only=jax,pytorch -->")
+    assert text.index('"PyTorch"') < text.index('"JAX"') and "TensorFlow" not in text
+
+
+@pytest.mark.parametrize(
+    ("markdown", "message"),
+    [
+        ("<!-- md:compare gard -->", r"docs/topics/t.md:1: no sample in examples/topics/t/ "
+         r"defines snippet section 'gard'. Did you mean 'grad'\? Sections there: grad, onnx"),
+        ("x\n<!-- md:compare onnx -->", r"docs/topics/t.md:2: only examples/topics/t/pytorch.py "
+         r"defines snippet section 'onnx', and a comparison needs at least two frameworks.*"
+         r"write <!-- md:compare onnx only=pytorch -->"),
+        ("<!-- md:compare -->", r"md:compare needs the name of a snippet section. Write "
+         r"<!-- md:compare SECTION -->"),
+        ("<!-- md:compare grad hessian -->", r"md:compare does not understand 'hessian'"),
+        ("<!-- md:compare grad tabs=2 -->", r"md:compare does not understand 'tabs=2'"),
+        ("<!-- md:compare grad only=torch -->", r"only=torch names no framework file.*pytorch, "
+         r"tensorflow, jax, keras, flax"),
+        ("<!-- md:compare onnx only=jax -->", r"only= names jax, but examples/topics/t/ has no "
+         r"jax.py defining snippet section 'onnx' \(defined by: pytorch.py\)"),
+        ("<!-- md:compare grad --> and more", r"md:compare must stand on a line of its own"),
+        ("<!-- md:tabs grad -->", r"docs/topics/t.md:1: unknown shortcode 'md:tabs'"),
+    ],
+)
+def test_compare_refuses_what_it_cannot_expand(compare_project, markdown, message):
+    with pytest.raises(PluginError, match=message):
+        expand(compare_project, markdown)
+
+
+def test_compare_needs_a_sample_folder_and_counts_front_matter_lines(compare_project):
+    with pytest.raises(PluginError, match=r"docs/topics/other.md:5: this page has no sample "
+                                          r"folder. Put its samples in examples/topics/other/"):
+        compare.expand_page("<!-- md:compare grad -->", "topics/other.md", "docs/topics/other.md",
+                            compare_project / "nowhere", first_line=5)
+
+
+def test_compare_uses_the_section_folder_for_pages_that_share_one(compare_project):
+    text = expand(compare_project, "<!-- md:compare grad only=jax -->", page="topics/t/sub.md")
+    assert '--8<-- "topics/t/jax.py:grad"' in text
+
+
+notebook_cache = load_module("hooks/notebook_cache.py")
+
+
+def test_notebook_cache_renders_again_only_when_an_input_changed(tmp_path):
+    notebook, template, image = (tmp_path / "n.ipynb", tmp_path / "t.html.j2", tmp_path / "i.png")
+    notebook.write_text('{"cells": []}')
+    template.write_text("{% extends 'x' %}")
+    image.write_bytes(b"png")
+    calls = []
+
+    def convert(nb_path, image_dependencies=None, **settings):
+        calls.append(nb_path)
+        if image_dependencies is not None:  # as nb2html records an embedded image
+            image_dependencies[str(image)] = notebook_cache._digest(image)
+        return f"<p>render {len(calls)}</p>"
+
+    used: set = set()
+    render = notebook_cache.cached("nb2html", convert, tmp_path / "cache", used)
+
+    def page(**settings):
+        images: dict = {}
+        html = render(str(notebook), custom_template=str(template), image_dependencies=images,
+                      **settings)
+        return html, images
+
+    assert page() == ("<p>render 1</p>", {str(image): notebook_cache._digest(image)})
+    assert page() == ("<p>render 1</p>", {str(image): notebook_cache._digest(image)})  # cached
+    assert len(calls) == 1 and len(used) == 1
+    notebook.write_text('{"cells": [], "metadata": {}}')
+    assert page()[0] == "<p>render 2</p>"
+    template.write_text("{% extends 'y' %}")
+    assert page()[0] == "<p>render 3</p>"
+    assert page(no_prompt=False)[0] == "<p>render 4</p>"  # another plugin setting
+    image.write_bytes(b"another png")
+    assert page()[0] == "<p>render 5</p>"
+    assert page()[0] == "<p>render 5</p>"
+    assert len(calls) == 5

@@ -1,8 +1,10 @@
 """Every code sample on the site runs, and samples of one topic agree across frameworks.
 
-Samples live in examples/<topic>/<framework>.py; pages include them by named section. Each
-sample ends with a ``results`` dict; values under the same name in two frameworks' files are the
-same computation on the same inputs, so they must match to a tolerance.
+Samples live beside their page's path, examples/<page>/<framework>.py (a "topic" here is such a
+folder: topics/compilation); pages include them by named section. Each sample ends with a
+``results`` dict; values under the same name in two frameworks' files are the same computation on
+the same inputs, so they must match to a tolerance. What each section prints is stored beside the
+sample in <framework>.out (pages show it); a fresh run must print the same.
 """
 
 from __future__ import annotations
@@ -14,12 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, quiet_env
+from conftest import ROOT, load_module, quiet_env
 from sample_keys import unshared_key_problems
 
 EXAMPLES = ROOT / "examples"
-SAMPLES = sorted(EXAMPLES.glob("*/*.py"))
-TOPICS = sorted({sample.parent.name for sample in SAMPLES})
+SAMPLES = sorted(EXAMPLES.glob("**/*.py"))
+TOPICS = sorted({sample.parent.relative_to(EXAMPLES).as_posix() for sample in SAMPLES})
+STORED_OUTPUTS = sorted(EXAMPLES.glob("**/*.out"))
+REFRESH = ".venv/bin/python tools/run_sample.py --store {sample}"  # or make samples, for all
 FRAMEWORKS = ("pytorch", "tensorflow", "jax")  # every topic has all three
 OPTIONAL = ("keras", "flax")  # where Keras or Flax has an idiom of its own
 # Default tolerance: float64 samples agree to rounding. Topics listed here compute in float32 or
@@ -32,9 +36,11 @@ def rel(path: Path) -> str:
 
 
 def run(sample: Path, out_dir: Path) -> tuple[Path, subprocess.CompletedProcess, Path]:
-    out = out_dir / f"{sample.parent.name}-{sample.stem}.npz"
+    """Run a sample; its results land in <name>.npz, what its sections printed in <name>.out."""
+    out = out_dir / f"{rel(sample).replace('/', '-')}.npz"
     result = subprocess.run(
-        [sys.executable, ROOT / "tools" / "run_sample.py", sample, out],
+        [sys.executable, ROOT / "tools" / "run_sample.py", sample, out,
+         "--outputs", out.with_suffix(".out")],
         capture_output=True, text=True, cwd=ROOT, env=quiet_env(), timeout=600,
     )
     return sample, result, out
@@ -136,7 +142,7 @@ def test_samples_agree(topic, sample_runs):
 
     folder = EXAMPLES / topic
     missing = [f"{name}.py" for name in FRAMEWORKS if not (folder / f"{name}.py").exists()]
-    assert not missing, f"examples/{topic}/ lacks {missing}: each topic shows all three frameworks."
+    assert not missing, f"examples/{topic}/ lacks {missing}: each page shows all three frameworks."
     results = {}
     for sample in sorted(folder.glob("*.py")):
         result, out = sample_runs[sample]
@@ -168,3 +174,72 @@ def test_samples_agree(topic, sample_runs):
                         "computation, or give the results different names if they differ "
                         "on purpose."
                     )
+
+
+def test_stored_outputs_belong_to_a_sample_section():
+    # Read, not run: a stored output whose sample or section is gone would never be compared.
+    run_sample = load_module("tools/run_sample.py")
+    problems = []
+    for stored in STORED_OUTPUTS:
+        sample = stored.with_suffix(".py")
+        if not sample.is_file():
+            problems.append(f"{rel(stored)}: no {sample.name} beside it. Delete {rel(stored)}.")
+            continue
+        spans = run_sample.section_spans(sample.read_text(encoding="utf-8"))
+        for name in run_sample.parse_outputs(stored.read_text(encoding="utf-8")):
+            if name not in spans:
+                problems.append(
+                    f"{rel(stored)}: section {name!r} is no longer in {rel(sample)}. Refresh the "
+                    f"stored outputs: {REFRESH.format(sample=rel(sample))}"
+                )
+    assert not problems, "\n".join(problems)
+
+
+def output_problems(sample: str, stored: dict[str, str], fresh: dict[str, str], checker) -> list:
+    """One message per section whose stored output is not what the fresh run printed."""
+    fix = f"If the fresh output is right, refresh it: {REFRESH.format(sample=sample)}"
+    stored_file = sample.removesuffix(".py") + ".out"
+    problems = []
+    for name in sorted(set(stored) | set(fresh)):
+        if name not in fresh:
+            problems.append(f"{stored_file}: section {name!r} stores output, but {sample} "
+                            f"printed nothing in it (or no longer has it):\n{stored[name]}\n{fix}")
+        elif name not in stored:
+            problems.append(f"{stored_file}: section {name!r} printed output that is not stored:"
+                            f"\n{fresh[name]}\n{fix}")
+        elif not checker.same(stored[name], fresh[name]):
+            problems.append(f"{stored_file}: section {name!r} printed something else than stored: "
+                            f"{checker.difference(stored[name], fresh[name])}\nstored:\n"
+                            f"{stored[name]}\nfresh run:\n{fresh[name]}\n{fix}")
+    return problems
+
+
+@pytest.mark.frameworks
+@pytest.mark.parametrize("sample", SAMPLES, ids=rel)
+def test_stored_outputs_match_a_fresh_run(sample, sample_runs):
+    # The notebooks' comparison (numbers within a tolerance, text exactly), not a second one.
+    checker = load_module("tools/notebooks.py").NumberChecker()
+    run_sample = load_module("tools/run_sample.py")
+    result, out = sample_runs[sample]
+    if result.returncode != 0:
+        pytest.fail(f"{rel(sample)} did not run; see test_sample_runs for its error.")
+    read = [path.read_text(encoding="utf-8") if path.is_file() else ""
+            for path in (sample.with_suffix(".out"), out.with_suffix(".out"))]
+    stored, fresh = (run_sample.parse_outputs(text) for text in read)
+    problems = output_problems(rel(sample), stored, fresh, checker)
+    assert not problems, "\n\n".join(problems)
+
+
+def test_a_stale_stored_output_names_file_section_values_and_command():
+    checker = load_module("tools/notebooks.py").NumberChecker()
+    sample = "examples/topics/t/jax.py"
+    stored = {"grad": "grad: [0.25 0.5]", "gone": "x"}
+    fresh = {"grad": "grad: [0.25 0.7]", "new": "y"}
+    problems = output_problems(sample, stored, fresh, checker)
+    refresh = "refresh it: .venv/bin/python tools/run_sample.py --store examples/topics/t/jax.py"
+    assert len(problems) == 3 and all(refresh in problem for problem in problems)
+    assert problems[0].startswith("examples/topics/t/jax.out: section 'gone' stores output, but ")
+    assert problems[1].startswith("examples/topics/t/jax.out: section 'grad' printed something "
+                                  "else than stored: stored 0.5, fresh run 0.7 (tolerance")
+    assert problems[2].startswith("examples/topics/t/jax.out: section 'new' printed output")
+    assert not output_problems(sample, {"g": "0.1234567"}, {"g": "0.1234568"}, checker)

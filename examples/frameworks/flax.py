@@ -7,15 +7,13 @@ import jax.numpy as jnp  # noqa: E402
 import optax  # noqa: E402
 from flax import nnx  # noqa: E402
 
-# --8<-- [start:data]
+# --8<-- [start:train_step]
 x = jnp.array([[1.0, 2.0, 0.5], [0.0, -1.0, 1.5], [2.0, 0.5, -1.0], [-1.0, 1.0, 0.0]])
 y = jnp.array([[1.0], [-0.5], [2.0], [0.0]])  # 4 examples, 3 features (float64: x64 is on)
 w0 = jnp.array([[0.5], [-0.3], [0.8]])  # (in, out): nnx.Linear stores its kernel this way
 b0 = jnp.array([0.1])
 learning_rate = 0.1
-# --8<-- [end:data]
 
-# --8<-- [start:train_step]
 model = nnx.Linear(3, 1, param_dtype=jnp.float64, rngs=nnx.Rngs(0))
 model.kernel[...] = w0  # NNX modules hold their parameters as attributes, like PyTorch
 model.bias[...] = b0  # `param[...]` reads or writes the array (`.value` is deprecated)
@@ -34,6 +32,7 @@ def train_step(model, optimizer, x, y):
 
 
 loss = train_step(model, optimizer, x, y)
+print(f"loss: {float(loss):.6f}")
 # --8<-- [end:train_step]
 
 assert model.kernel[...].shape == (3, 1) and model.bias[...].shape == (1,)

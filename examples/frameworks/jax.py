@@ -6,15 +6,13 @@ jax.config.update("jax_enable_x64", True)  # float64, to compare exactly with th
 import jax.numpy as jnp  # noqa: E402
 import optax  # noqa: E402
 
-# --8<-- [start:data]
+# --8<-- [start:train_step]
 x = jnp.array([[1.0, 2.0, 0.5], [0.0, -1.0, 1.5], [2.0, 0.5, -1.0], [-1.0, 1.0, 0.0]])
 y = jnp.array([[1.0], [-0.5], [2.0], [0.0]])  # 4 examples, 3 features (float64: x64 is on)
 w0 = jnp.array([[0.5], [-0.3], [0.8]])  # (in, out): kernel layout
 b0 = jnp.array([0.1])
 learning_rate = 0.1
-# --8<-- [end:data]
 
-# --8<-- [start:train_step]
 params = {"w": w0, "b": b0}  # parameters are a plain pytree (here a dict of arrays)
 optimizer = optax.sgd(learning_rate)
 opt_state = optimizer.init(params)  # optimizer state is data too, not hidden in an object
@@ -32,6 +30,7 @@ def train_step(params, opt_state, x, y):
 
 
 new_params, opt_state, loss = train_step(params, opt_state, x, y)
+print(f"loss: {float(loss):.6f}")
 # --8<-- [end:train_step]
 
 assert new_params["w"].shape == (3, 1) and new_params["b"].shape == (1,)

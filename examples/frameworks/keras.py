@@ -13,20 +13,19 @@ import numpy as np  # noqa: E402
 
 keras.config.set_floatx("float64")  # layers create float64 weights, to compare exactly
 
-# --8<-- [start:data]
+# --8<-- [start:train_step]
 x = np.array([[1.0, 2.0, 0.5], [0.0, -1.0, 1.5], [2.0, 0.5, -1.0], [-1.0, 1.0, 0.0]])
 y = np.array([[1.0], [-0.5], [2.0], [0.0]])
 w0 = np.array([[0.5], [-0.3], [0.8]])  # (in, out): Dense stores its kernel this way
 b0 = np.array([0.1])
 learning_rate = 0.1
-# --8<-- [end:data]
 
-# --8<-- [start:train_step]
 model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])
 model.set_weights([w0, b0])
 model.compile(optimizer=keras.optimizers.SGD(learning_rate=learning_rate), loss="mse")
 
 loss = model.train_on_batch(x, y)  # one compiled step on the backend: forward, grad, update
+print(f"loss: {float(loss):.6f}")
 # --8<-- [end:train_step]
 # keras.ops.mean reduces in float32 even for float64 input (Keras 3.15, JAX backend), so the
 # reported loss matches the other tabs to about 1e-8; the updated weights match exactly.

@@ -2,16 +2,14 @@
 
 import torch
 
-# --8<-- [start:data]
+# --8<-- [start:train_step]
 x = torch.tensor([[1.0, 2.0, 0.5], [0.0, -1.0, 1.5], [2.0, 0.5, -1.0], [-1.0, 1.0, 0.0]],
                  dtype=torch.float64)  # 4 examples, 3 features
 y = torch.tensor([[1.0], [-0.5], [2.0], [0.0]], dtype=torch.float64)
 w0 = torch.tensor([[0.5], [-0.3], [0.8]], dtype=torch.float64)  # (in, out): kernel layout
 b0 = torch.tensor([0.1], dtype=torch.float64)
 learning_rate = 0.1
-# --8<-- [end:data]
 
-# --8<-- [start:train_step]
 model = torch.nn.Linear(3, 1, dtype=torch.float64)
 with torch.no_grad():  # load the fixed starting weights without recording them
     model.weight.copy_(w0.T)  # nn.Linear stores its weight as (out, in)
@@ -25,6 +23,7 @@ optimizer.zero_grad()  # gradients accumulate in .grad until cleared
 loss = loss_fn(model(x), y)  # eager: this line computes the value now
 loss.backward()  # autograd fills model.weight.grad and model.bias.grad
 optimizer.step()  # updates the parameters in place
+print(f"loss: {float(loss):.6f}")
 # --8<-- [end:train_step]
 
 new_w = model.weight.detach().T  # back to (in, out) to compare with the other frameworks

@@ -2,16 +2,14 @@
 
 import tensorflow as tf
 
-# --8<-- [start:data]
+# --8<-- [start:train_step]
 x = tf.constant([[1.0, 2.0, 0.5], [0.0, -1.0, 1.5], [2.0, 0.5, -1.0], [-1.0, 1.0, 0.0]],
                 dtype=tf.float64)  # 4 examples, 3 features
 y = tf.constant([[1.0], [-0.5], [2.0], [0.0]], dtype=tf.float64)
 w0 = tf.constant([[0.5], [-0.3], [0.8]], dtype=tf.float64)  # (in, out): kernel layout
 b0 = tf.constant([0.1], dtype=tf.float64)
 learning_rate = 0.1
-# --8<-- [end:data]
 
-# --8<-- [start:train_step]
 w = tf.Variable(w0)  # mutable state lives in tf.Variable objects
 b = tf.Variable(b0)
 
@@ -27,6 +25,7 @@ def train_step(x, y):
 
 
 loss = train_step(x, y)
+print(f"loss: {float(loss):.6f}")
 # --8<-- [end:train_step]
 
 assert w.shape == (3, 1) and b.shape == (1,)

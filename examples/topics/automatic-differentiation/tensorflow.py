@@ -1,0 +1,44 @@
+"""Automatic differentiation in TensorFlow: first order, second order, per-example gradients."""
+
+import tensorflow as tf
+
+# --8<-- [start:setup]
+x = tf.constant([0.5, -1.0, 2.0], dtype=tf.float64)
+w = tf.constant([1.5, 0.3, -0.7], dtype=tf.float64)
+
+
+def loss(w, x):
+    return tf.reduce_sum(tf.tanh(w * x) ** 2)
+# --8<-- [end:setup]
+
+
+# --8<-- [start:grad]
+with tf.GradientTape() as tape:
+    tape.watch(w)  # constants are not watched automatically; tf.Variable is
+    value = loss(w, x)
+grad = tape.gradient(value, w)
+print("grad:", grad.numpy().round(4))
+# --8<-- [end:grad]
+
+# --8<-- [start:hessian]
+with tf.GradientTape() as outer:
+    outer.watch(w)
+    with tf.GradientTape() as inner:
+        inner.watch(w)
+        value = loss(w, x)
+    g = inner.gradient(value, w)
+hessian = outer.jacobian(g, w)  # nested tapes: differentiate the gradient again
+print("diagonal:", tf.linalg.diag_part(hessian).numpy().round(4))
+# --8<-- [end:hessian]
+
+# --8<-- [start:per_example]
+xs = tf.stack([x, 2 * x, -x, x / 3])  # a batch of 4 examples
+with tf.GradientTape() as tape:
+    tape.watch(w)
+    losses = tf.reduce_sum(tf.tanh(w * xs) ** 2, axis=1)  # one loss per example
+per_example = tape.jacobian(losses, w)  # d(loss_i)/dw for every example i
+print("per_example:", tuple(per_example.shape))
+# --8<-- [end:per_example]
+
+assert grad.shape == (3,) and hessian.shape == (3, 3) and per_example.shape == (4, 3)
+results = {"grad": grad, "hessian": hessian, "per_example": per_example}
