@@ -1,12 +1,15 @@
 """Render the framework chooser (choosing/chooser.md) from its data file, choosing/chooser.yml.
 
 The questions, options, scores, notes and links live in ``docs/choosing/chooser.yml`` so they can
-be edited without touching code. This hook checks that file (an unknown key, a missing note or a
-link to a page that does not exist stops the build with a message naming the file), keeps it out
-of the published site, and replaces the page's ``<div id="framework-chooser"></div>`` with a plain
-HTML form plus the data as a ``<script type="application/json">`` element. The form works from
-file:// as well, since nothing is fetched. ``docs/javascripts/chooser.js`` computes the answer;
-tests/test_chooser.py checks the data and tests/browser/test_chooser.py the page.
+be edited without touching code. This hook checks that file against ``chooser.schema.json`` next
+to it, plus what a schema cannot express (score and notes name exactly the frameworks, ids are
+not used twice, links name pages of the site); any mistake stops the build with a message naming
+the file. It keeps both files out of the published site and replaces the page's
+``<div id="framework-chooser"></div>`` with a plain HTML form plus the data as a
+``<script type="application/json">`` element. The form works from file:// as well, since nothing
+is fetched. ``docs/javascripts/chooser.js`` holds the decision rule, and only there;
+tests/test_chooser.py checks the data and runs that script's rule in Node, and
+tests/browser/test_chooser.py checks the page.
 """
 
 from __future__ import annotations
@@ -16,44 +19,54 @@ import json
 import posixpath
 from pathlib import Path
 
+import jsonschema
 import yaml
 from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
 
 DATA = "choosing/chooser.yml"
+SCHEMA_SRC = "choosing/chooser.schema.json"
 PAGE = "choosing/chooser.md"
 SCRIPT = "javascripts/chooser.js"
 PLACEHOLDER = '<div id="framework-chooser"></div>'
 
-# Allowed keys at each level: name -> required?
-TOP = {"frameworks": True, "questions": True, "tie": True}
-FRAMEWORK = {"name": True, "summary": True, "link": True}
-QUESTION = {"id": True, "legend": True, "hint": False, "options": True}
-OPTION = {"id": True, "label": True, "score": True, "notes": True, "links": False}
-LINK = {"title": True, "href": True}
+SCHEMA = Path(__file__).parent.parent / "docs" / SCHEMA_SRC
 
 
 class ChooserError(PluginError):
     pass
 
 
-def _keys(where: str, mapping, allowed: dict[str, bool], path: str) -> None:
-    if not isinstance(mapping, dict):
-        raise ChooserError(f"{path}: {where} must be a mapping of keys to values.")
-    unknown = sorted(set(mapping) - set(allowed))
+def _where(path) -> str:
+    """A place in the data as the messages name it: questions[0].options[1].score.jax."""
+    where = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path)
+    return where.lstrip(".") or "the top level"
+
+
+def _message(error: jsonschema.ValidationError, name: str) -> str:
+    """One schema error as a sentence naming the file and the place, in the words the schema's
+    descriptions give (each finishes '<where> must be ...')."""
+    where, schema, instance = _where(error.absolute_path), error.schema, error.instance
+    if error.validator == "additionalProperties" and "properties" in schema:
+        unknown = sorted(set(instance) - set(schema["properties"]))[0]
+        return (f"{name}: unknown key {unknown!r} in {where}; allowed: "
+                f"{', '.join(schema['properties'])}.")
+    if error.validator == "required":
+        missing = next(key for key in schema["required"] if key not in instance)
+        return f"{name}: {where} needs the key {missing!r}."
+    return f"{name}: {where} must be {schema.get('description', error.message)}."
+
+
+def _same_keys(where: str, mapping: dict, ids: list[str], name: str) -> None:
+    """A score or notes mapping names every framework and nothing else (the schema cannot say
+    that keys must be the ids defined elsewhere in the file)."""
+    unknown = sorted(set(mapping) - set(ids))
     if unknown:
-        raise ChooserError(
-            f"{path}: unknown key {unknown[0]!r} in {where}; allowed: {', '.join(allowed)}."
-        )
-    missing = [key for key, required in allowed.items() if required and key not in mapping]
+        raise ChooserError(f"{name}: unknown key {unknown[0]!r} in {where}; allowed: "
+                           f"{', '.join(ids)}.")
+    missing = [fid for fid in ids if fid not in mapping]
     if missing:
-        raise ChooserError(f"{path}: {where} needs the key {missing[0]!r}.")
-
-
-def _text(where: str, value, path: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ChooserError(f"{path}: {where} must be non-empty text.")
-    return value.strip()
+        raise ChooserError(f"{name}: {where} needs the key {missing[0]!r}.")
 
 
 def load(path: Path) -> dict:
@@ -65,73 +78,26 @@ def load(path: Path) -> dict:
         raise ChooserError(f"{name}: the framework chooser's data file is missing.") from None
     except yaml.YAMLError as error:
         raise ChooserError(f"{name}: not valid YAML: {error}") from None
-    _keys("the top level", data, TOP, name)
-    frameworks = data["frameworks"]
-    if not isinstance(frameworks, dict) or len(frameworks) < 2:
-        raise ChooserError(f"{name}: 'frameworks' must map at least two ids to their details.")
-    for fid, framework in frameworks.items():
-        _keys(f"frameworks.{fid}", framework, FRAMEWORK, name)
-        for key in FRAMEWORK:
-            _text(f"frameworks.{fid}.{key}", framework[key], name)
-    _text("tie", data["tie"], name)
-    questions = data["questions"]
-    if not isinstance(questions, list) or not questions:
-        raise ChooserError(f"{name}: 'questions' must be a list of questions.")
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    error = jsonschema.exceptions.best_match(
+        jsonschema.Draft202012Validator(schema).iter_errors(data))
+    if error is not None:
+        raise ChooserError(_message(error, name))
+    ids = list(data["frameworks"])
     seen: set[str] = set()
-    for qn, question in enumerate(questions):
-        where = f"questions[{qn}]"
-        _keys(where, question, QUESTION, name)
-        qid = _text(f"{where}.id", question["id"], name)
+    for qn, question in enumerate(data["questions"]):
+        qid = question["id"]
         if qid in seen:
             raise ChooserError(f"{name}: question id {qid!r} is used twice.")
         seen.add(qid)
-        _text(f"{where}.legend", question["legend"], name)
-        options = question["options"]
-        if not isinstance(options, list) or len(options) < 2:
-            raise ChooserError(f"{name}: {where} ({qid}) needs at least two options.")
         option_ids: set[str] = set()
-        for on, option in enumerate(options):
-            owhere = f"{where}.options[{on}]"
-            _keys(owhere, option, OPTION, name)
-            oid = _text(f"{owhere}.id", option["id"], name)
-            if oid in option_ids:
-                raise ChooserError(f"{name}: option id {oid!r} is used twice in {qid}.")
-            option_ids.add(oid)
-            _text(f"{owhere}.label", option["label"], name)
+        for on, option in enumerate(question["options"]):
+            if option["id"] in option_ids:
+                raise ChooserError(f"{name}: option id {option['id']!r} is used twice in {qid}.")
+            option_ids.add(option["id"])
             for field in ("score", "notes"):
-                _keys(f"{owhere}.{field}", option[field], dict.fromkeys(frameworks, True), name)
-            for fid, points in option["score"].items():
-                if not isinstance(points, int) or isinstance(points, bool) or not 0 <= points <= 3:
-                    raise ChooserError(
-                        f"{name}: {owhere}.score.{fid} must be a whole number from 0 to 3."
-                    )
-            for fid, note in option["notes"].items():
-                _text(f"{owhere}.notes.{fid}", note, name)
-            links = option.get("links", [])
-            if not isinstance(links, list):
-                raise ChooserError(f"{name}: {owhere}.links must be a list.")
-            for ln, link in enumerate(links):
-                _keys(f"{owhere}.links[{ln}]", link, LINK, name)
+                _same_keys(f"questions[{qn}].options[{on}].{field}", option[field], ids, name)
     return data
-
-
-def decide(data: dict, choices: dict[str, str]) -> list[str]:
-    """The decision rule, as docs/javascripts/chooser.js applies it (the tests hold them equal):
-    add the points of every chosen option; the framework ids with the most points win."""
-    scores = dict.fromkeys(data["frameworks"], 0)
-    answered = 0
-    for question in data["questions"]:
-        option = next((o for o in question["options"] if o["id"] == choices.get(question["id"])),
-                      None)
-        if option is None:
-            continue
-        answered += 1
-        for fid in scores:
-            scores[fid] += option["score"][fid]
-    if not answered:
-        return []
-    best = max(scores.values())
-    return [fid for fid, points in scores.items() if points == best]
 
 
 def _resolve(href: str, page, files, path: str) -> str:
@@ -198,10 +164,11 @@ def render(data: dict, page, files, path: str, script_url: str) -> str:
 
 
 def on_files(files, config):
-    # The data file is read at build time; it is not a page or an asset of the site.
-    data = files.get_file_from_path(DATA)
-    if data is not None:
-        files.remove(data)
+    # The data file and its schema are read at build time; they are not pages or assets.
+    for src in (DATA, SCHEMA_SRC):
+        file = files.get_file_from_path(src)
+        if file is not None:
+            files.remove(file)
     return files
 
 

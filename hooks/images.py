@@ -10,7 +10,6 @@ and stops the build with the source file, the line and the fix.
 from __future__ import annotations
 
 import json
-import os
 import posixpath
 import re
 from pathlib import Path
@@ -18,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
+from shared import front_matter_lines, page_source  # MkDocs puts a hook's folder on sys.path
 
 HTML_IMAGE = re.compile(r"""<img\b[^>]*?\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)>?[^)]*\)")
@@ -116,16 +116,13 @@ def missing_in_notebook(path: Path, page, files) -> list[tuple[int, int, str]]:
 
 
 def on_page_markdown(markdown, page, config, files):
-    root = os.path.dirname(os.path.abspath(config.config_file_path))
-    source = Path(os.path.relpath(page.file.abs_src_path, root)).as_posix()
+    source = page_source(page, config)
     if page.file.src_uri.endswith(".ipynb"):
         found = missing_in_notebook(Path(page.file.abs_src_path), page, files)
         problems = [f"{source} (Markdown cell {cell}, line {line}): {problem}."
                     for cell, line, problem in found]
     elif page.file.src_uri.endswith(".md"):
-        # MkDocs hands over the page without its front matter: count those lines back in.
-        text = page.file.content_string
-        skipped = text[: len(text) - len(markdown)].count("\n") if text.endswith(markdown) else 0
+        skipped = front_matter_lines(page, markdown)
         problems = [f"{source}:{line + skipped}: {problem}."
                     for line, problem in missing_in_page(markdown, page, files)]
     else:

@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 from mkdocs.plugins import event_priority
 from mkdocs.utils.meta import YAML_RE
+from shared import project_root  # MkDocs puts a hook's folder on sys.path
 
 HOME_SECTION = "Start here"
 
@@ -43,7 +44,7 @@ def _description(docs_dir: str, src: str, mounts: dict[str, Path] | None = None)
 def notebook_mounts(config) -> dict[str, Path]:
     """mkdocs-jupyter's notebook_dirs: site folder -> source folder outside docs/."""
     plugin = config.plugins.get("mkdocs-jupyter")
-    root = Path(config.config_file_path).parent
+    root = project_root(config)
     mapping = plugin.config["notebook_dirs"] if plugin is not None else {}
     return {mount.strip("/"): root / folder for mount, folder in mapping.items()}
 

@@ -9,11 +9,11 @@ matter follows) to the page's link preview, search-engine summary and llms.txt e
 """
 
 import json
-import os
 from pathlib import Path
 
 from front_matter import description_problem  # MkDocs puts a hook's folder on sys.path
 from mkdocs.exceptions import PluginError
+from shared import page_source
 
 FIX = "run `make notebooks` to re-execute it and store fresh outputs"
 WHERE_DESCRIPTION = (
@@ -63,7 +63,5 @@ def on_page_markdown(markdown, page, config, files):
         page.meta["executed"] = check_notebook(path)
         page.meta["notebook_name"] = path.name
         # Material's <meta name="description"> and overrides/main.html's og:description read it.
-        root = os.path.dirname(os.path.abspath(config.config_file_path))
-        source = Path(os.path.relpath(path, root)).as_posix()  # notebooks/x.ipynb
-        page.meta["description"] = notebook_description(path, source)
+        page.meta["description"] = notebook_description(path, page_source(page, config))
     return markdown

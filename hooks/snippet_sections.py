@@ -1,8 +1,8 @@
 """Refuse sample files whose snippet sections do not pair up.
 
-Pages include code by section: ``--8<-- "autodiff/jax.py:grad"`` takes the lines between
-``# --8<-- [start:grad]`` and ``# --8<-- [end:grad]``. pymdownx.snippets accepts a section that
-is never closed and includes the rest of the file (asserts and ``results`` too), ignores an end
+Pages include code by section: ``--8<-- "topics/compilation/jax.py:jit"`` takes the lines
+between ``# --8<-- [start:jit]`` and ``# --8<-- [end:jit]``. pymdownx.snippets accepts a section
+that is never closed and includes the rest of the file (asserts and ``results`` too), ignores an end
 without a start, and shows only the first of two sections with one name, all without a warning.
 Before each build this hook reads every file under the snippet base paths and stops the build
 with the file, the line and the fix.
@@ -14,6 +14,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from pymdownx.snippets import SnippetPreprocessor
+from shared import project_path, project_root  # MkDocs puts a hook's folder on sys.path
 
 # The extension's own marker pattern, so this check reads markers exactly as the includes do.
 MARKER = SnippetPreprocessor.RE_SNIPPET_SECTION
@@ -66,7 +67,7 @@ def section_problems(text: str, path: str) -> list[str]:
 
 def snippet_files(config) -> list[Path]:
     """Every file under pymdownx.snippets' base paths (relative to the project root)."""
-    root = Path(config.config_file_path).parent
+    root = project_root(config)
     bases = config.mdx_configs.get("pymdownx.snippets", {}).get("base_path", [])
     found = set()
     for base in [bases] if isinstance(bases, str) else bases:
@@ -83,13 +84,12 @@ def snippet_files(config) -> list[Path]:
 
 
 def on_pre_build(config):
-    root = Path(config.config_file_path).parent
     problems = []
     for path in snippet_files(config):
         try:
             text = path.read_text(encoding="utf-8")
         except (UnicodeDecodeError, OSError):
             continue  # not text, so not a snippet source
-        problems += section_problems(text, path.relative_to(root).as_posix())
+        problems += section_problems(text, project_path(path, config))
     if problems:
         raise PluginError("\n".join(problems))

@@ -12,11 +12,10 @@ and labels that extend a framework's name (``TensorFlow.js``, ``Keras 3``) are l
 from __future__ import annotations
 
 import difflib
-import os
 import re
-from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from shared import front_matter_lines, page_source  # MkDocs puts a hook's folder on sys.path
 
 # The framework tab labels, spelled and ordered as every tab group on the site uses them.
 FRAMEWORK_LABELS = ("PyTorch", "TensorFlow", "JAX", "Keras", "Flax")
@@ -107,10 +106,6 @@ def check_tabs(markdown: str, path: str, first_line: int = 1) -> None:
 def on_page_markdown(markdown, page, config, files):
     if not page.file.src_uri.endswith(".md"):
         return markdown
-    # MkDocs hands over the page without its front matter: count those lines back in.
-    text = page.file.content_string
-    skipped = text[: len(text) - len(markdown)].count("\n") if text.endswith(markdown) else 0
-    root = os.path.dirname(os.path.abspath(config.config_file_path))
-    source = Path(os.path.relpath(page.file.abs_src_path, root)).as_posix()  # docs/topics/x.md
-    check_tabs(markdown, source, first_line=1 + skipped)
+    check_tabs(markdown, page_source(page, config),
+               first_line=1 + front_matter_lines(page, markdown))
     return markdown

@@ -8,16 +8,9 @@ import re
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from shared import FRAMEWORK_PACKAGES as SHOWN  # MkDocs puts a hook's folder on sys.path
 
 PINS = Path(__file__).parent.parent / "requirements" / "frameworks.txt"
-SHOWN = {  # package name in the pins -> label on the page
-    "torch": "PyTorch",
-    "tensorflow-cpu": "TensorFlow",
-    "keras": "Keras",
-    "jax": "JAX",
-    "flax": "Flax",
-    "optax": "Optax",
-}
 
 
 def pinned_versions(text: str) -> dict[str, str]:

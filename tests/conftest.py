@@ -13,11 +13,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-# What a build needs from the project; copies for bad-input tests take only these.
-PROJECT_PARTS = [
-    "mkdocs.yml", "docs", "notebooks", "overrides", "hooks", "examples", "requirements",
-]
-SITE_PATH = "guide"  # site_url's path: the built site is checked as it will be served
 
 
 def load_module(relative_path: str):
@@ -34,9 +29,9 @@ def load_module(relative_path: str):
     return module
 
 
-def quiet_env(**extra: str) -> dict[str, str]:
-    """Environment for child processes: no MkDocs 2 banner, no TensorFlow start-up notices."""
-    return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "TF_CPP_MIN_LOG_LEVEL": "2", **extra}
+# Helpers the tests share with the hooks and tools (Chromium, child environment, site URL).
+shared = load_module("hooks/shared.py")
+quiet_env = shared.quiet_env
 
 
 def mkdocs_build(project: Path, site_dir: Path, **env: str) -> subprocess.CompletedProcess:
@@ -61,7 +56,7 @@ def build_fails(project: Path) -> str:
 def built_site(tmp_path_factory) -> Path:
     """The site built from the working tree with --strict, under /guide/ as GitHub Pages has it."""
     root = tmp_path_factory.mktemp("served")
-    site = root / SITE_PATH
+    site = root / shared.site_path()  # site_url's path: checked as it will be served
     result = mkdocs_build(ROOT, site)
     assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr[-4000:]}"
     if os.environ.get("KEEP_SITE"):  # CI publishes the very site the tests checked
@@ -83,13 +78,7 @@ def project_copy(tmp_path) -> Path:
     """A throwaway copy of the project, for feeding a contributor's mistake to the build."""
     copy = tmp_path / "project"
     copy.mkdir()
-    for part in PROJECT_PARTS:
-        source = ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, copy / part, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, copy / part)
-    return copy
+    return shared.copy_build_inputs(copy)
 
 
 # Longer limits for the tests whose first run also sets up a shared fixture that runs every

@@ -5,7 +5,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-SITE_URL = "https://ml-frameworks-compared.github.io/guide/"  # site_url in mkdocs.yml
+from conftest import shared
+
+SITE_URL = shared.site_url()
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 

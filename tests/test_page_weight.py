@@ -17,9 +17,10 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from site_pages import html_path, sitemap_pages
+from site_pages import SITE_URL, html_path, sitemap_pages
 
 KIB = 1024
+SITE_PATH = urlsplit(SITE_URL).path  # /guide/: the built site is checked as it will be served
 SHARED_BUDGET = 62 * KIB  # Material's CSS and JS, palette, extra.css and the favicon
 HOME_BUDGET = 70 * KIB  # a prose page's first visit; the home page stands for them
 PAGE_BUDGET = 100 * KIB  # any page's first visit
@@ -48,7 +49,7 @@ def asset_size(path: Path) -> int:
 
 def referenced_files(site: Path, page: str) -> list[Path]:
     html = html_path(site, page).read_text(encoding="utf-8")
-    base = "https://site.invalid/guide/" + page
+    base = urljoin("https://site.invalid/", SITE_PATH) + page
     files = []
     for match in REFERENCED.finditer(html):
         url = next(group for group in match.groups() if group)
@@ -56,7 +57,7 @@ def referenced_files(site: Path, page: str) -> list[Path]:
             continue  # inline: already counted in the HTML
         parts = urlsplit(urljoin(base, url))
         assert parts.netloc == "site.invalid", f"{page} loads {url} from another host"
-        target = site / parts.path.removeprefix("/guide/")
+        target = site / parts.path.removeprefix(SITE_PATH)
         assert target.is_file(), f"{page} references {url}, which is not in the build"
         files.append(target)
     return files
@@ -118,6 +119,6 @@ def test_notebook_pages_add_little_beyond_the_notebook(built_site, pages):
         assert overhead <= NOTEBOOK_OVERHEAD_BUDGET, (
             f"{page}: {kib(overhead)} of HTML around the notebook > {kib(NOTEBOOK_OVERHEAD_BUDGET)}"
             " (did mkdocs-jupyter's stylesheet or scripts come back?"
-            " see overrides/notebook.html.j2)"
+            " see hooks/notebook.html.j2)"
         )
     assert checked, "no notebook page in the build"

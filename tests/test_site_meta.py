@@ -8,11 +8,14 @@ import html
 import json
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 from conftest import load_module
 from site_pages import SITE_URL, html_path, sitemap_pages
+
+SITE_PATH = urlsplit(SITE_URL).path  # /guide/
 
 
 def meta(page_html: str, attr: str, name: str) -> str | None:
@@ -109,17 +112,11 @@ def test_404_page_offers_search_and_ways_in(built_site, pages):
     assert "Page not found" in text and 'id="search-missing"' in text
     for page in ("", "topics/", "reference/rosetta-stone/", "choosing/"):
         if page in pages:
-            assert f'href="/guide/{page}"' in text, f"404 page does not link /guide/{page}"
+            assert f'href="{SITE_PATH}{page}"' in text, f"404 page does not link {SITE_PATH}{page}"
 
 
 def test_llms_sections_follow_the_nav(tmp_path):
-    import importlib.util
-
-    from conftest import ROOT
-
-    spec = importlib.util.spec_from_file_location("llms_hook", ROOT / "hooks" / "llms.py")
-    llms = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(llms)
+    llms = load_module("hooks/llms.py")
     (tmp_path / "a.md").write_text("---\ndescription: Page  A,\n  folded.\n---\n# A\n")
     nav = [{"Home": "a.md"}, {"Part": ["b.md", {"Deep": [{"C": "c.ipynb"}]},
                                        {"Out": "https://example.org/"}]}]

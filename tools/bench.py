@@ -6,7 +6,12 @@
 Writes bench/results/report.md and bench/results/report.json:
 
 - cold full build: `tools/notebooks.py check` (executes every notebook) plus a clean `mkdocs build`
-- warm rebuild: the same `mkdocs build` again, nothing changed
+  (no site, no rendered notebooks in .cache/notebook-html)
+- warm rebuild: the same `mkdocs build` again, nothing changed; and once more with llms.txt off
+  (LLMS_TXT=false), as `make serve` builds
+- `make serve` rebuild: `mkdocs serve` (LLMS_TXT=false) on 127.0.0.1 in a copy of the project,
+  a one-line edit of a page, and the time until the server has rebuilt (its live-reload
+  endpoint, which the browser waits on, reports the new build); the median of a few edits
 - docs-only reader build from a fresh clone: git clone, new venv, pip install -r
   requirements/docs.txt, mkdocs build (pip's cache is a fresh, empty folder)
 - first visit of the home page, a tabbed topic page and a notebook page, as transferred to
@@ -29,20 +34,29 @@ import json
 import os
 import platform
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.request import urlopen
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
+sys.path[:0] = [str(ROOT / "tools"), str(ROOT / "hooks")]
+from shared import (  # noqa: E402
+    CHROMIUM_ARGS,
+    chromium_path,
+    copy_build_inputs,
+    launch_chromium,
+    quiet_env,
+    site_path,
+)
 from static_server import serve  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 BIN = Path(sys.executable).parent
-SITE_PATH = "guide"
 KB = 1024
 PAGES = {  # label -> page path under the site
     "home (prose)": "",
@@ -51,10 +65,6 @@ PAGES = {  # label -> page path under the site
 }
 PROSE = {"home (prose)"}
 QUERIES = ["vmap", "GradientTape", "torch.compile", "sharding", "seed", "export", "jit", "dlpack"]
-CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
 TARGETS = {
     "lighthouse": 100,
     "first_visit_kb": 100,
@@ -62,22 +72,17 @@ TARGETS = {
     "search_ms": 150,
     "warm_rebuild_s": 10,
 }
-
-
-def env(**extra: str) -> dict[str, str]:
-    return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "TF_CPP_MIN_LOG_LEVEL": "2", **extra}
+SERVE_EDITS = 3  # edits timed while `mkdocs serve` runs; the report gives their median
+EDITED_PAGE = "docs/topics/automatic-differentiation.md"  # a topic page: tabs and snippets
+NOTEBOOK_CACHE = ROOT / ".cache" / "notebook-html"  # hooks/notebook_cache.py
 
 
 def timed(cmd: list, cwd: Path = ROOT, **kwargs) -> tuple[float, subprocess.CompletedProcess]:
+    kwargs.setdefault("env", quiet_env())
     start = time.perf_counter()
     result = subprocess.run([str(c) for c in cmd], cwd=cwd, capture_output=True, text=True,
                             **kwargs)
     return time.perf_counter() - start, result
-
-
-def chromium() -> str | None:
-    return os.environ.get("PLAYWRIGHT_CHROMIUM") or shutil.which("chromium") or shutil.which(
-        "chromium-browser") or shutil.which("google-chrome")
 
 
 def say(message: str) -> None:
@@ -119,7 +124,7 @@ def versions() -> dict:
         except importlib.metadata.PackageNotFoundError:
             found[name] = None
     for name, cmd in {
-        "chromium": [chromium() or "chromium", "--version"],
+        "chromium": [chromium_path() or "chromium", "--version"],
         "node": ["node", "--version"],
         "lighthouse": [ROOT / "node_modules" / ".bin" / "lighthouse", "--version"],
     }.items():
@@ -141,24 +146,94 @@ def build_times(work: Path, quick: bool) -> tuple[dict, Path]:
         out["notebooks_check_s"] = None
     else:
         say("executing every notebook (tools/notebooks.py check)")
-        seconds, result = timed([sys.executable, ROOT / "tools" / "notebooks.py", "check"],
-                                env=env())
+        seconds, result = timed([sys.executable, ROOT / "tools" / "notebooks.py", "check"])
         out["notebooks_check_s"] = round(seconds, 1)
         out["notebooks_check_ok"] = result.returncode == 0
         if result.returncode:
             out["notebooks_check_error"] = result.stderr[-2000:]
-    site = work / "served" / SITE_PATH
+    site = work / "served" / site_path()
     say("clean mkdocs build")
-    seconds, result = timed([BIN / "mkdocs", "build", "--strict", "--site-dir", site], env=env())
-    if result.returncode:
-        raise SystemExit(f"mkdocs build failed:\n{result.stderr[-3000:]}")
-    out["clean_build_s"] = round(seconds, 1)
-    out["cold_full_build_s"] = (round(out["notebooks_check_s"] + seconds, 1)
+    shutil.rmtree(NOTEBOOK_CACHE, ignore_errors=True)  # a cache only: the build refills it
+    out["clean_build_s"] = mkdocs_build(site)
+    out["cold_full_build_s"] = (round(out["notebooks_check_s"] + out["clean_build_s"], 1)
                                 if out["notebooks_check_s"] is not None else None)
     say("warm rebuild, nothing changed")
-    seconds, result = timed([BIN / "mkdocs", "build", "--strict", "--site-dir", site], env=env())
-    out["warm_rebuild_s"] = round(seconds, 1)
+    out["warm_rebuild_s"] = mkdocs_build(site)
+    say("warm rebuild, llms.txt off")
+    out["warm_rebuild_no_llms_s"] = mkdocs_build(work / "no-llms", LLMS_TXT="false")
     return out, site
+
+
+def mkdocs_build(site: Path, **env: str) -> float:
+    """Seconds a strict build into ``site`` takes; a failed build ends the benchmark."""
+    seconds, result = timed([BIN / "mkdocs", "build", "--strict", "--site-dir", site],
+                            env=quiet_env(**env))
+    if result.returncode:
+        raise SystemExit(f"mkdocs build failed:\n{result.stderr[-3000:]}")
+    return round(seconds, 1)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def serve_rebuild(work: Path) -> dict:
+    """`make serve`'s rebuild after a one-line page edit, in a copy of the project (a clone, for
+    the git dates, with the working tree's build inputs on top): from writing the file until
+    the server's live-reload endpoint reports the new build, which is when the browser reloads."""
+    copy = work / "serve-copy"
+    subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(copy)],
+                   check=True, capture_output=True)
+    copy_build_inputs(copy)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = work / "serve.log"
+    say(f"mkdocs serve on 127.0.0.1:{port}, first build")
+    with open(log, "w") as out:
+        server = subprocess.Popen(
+            [BIN / "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=copy,
+            env=quiet_env(LLMS_TXT="false"), stdout=out, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL)
+    try:
+        epoch = live_reload_epoch(url, server, log)
+        page, seconds = copy / EDITED_PAGE, []
+        for n in range(SERVE_EDITS):
+            time.sleep(1)  # what a person takes between two saves; the watcher polls
+            say(f"`make serve` rebuild after an edit ({n + 1} of {SERVE_EDITS})")
+            start = time.perf_counter()
+            with page.open("a", encoding="utf-8") as text:
+                text.write(f"\nA line added by tools/bench.py ({n + 1}).\n")
+            epoch = live_reload_epoch(url, server, log, after=epoch)
+            seconds.append(time.perf_counter() - start)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+    return {"serve_rebuild_s": round(statistics.median(seconds), 1),
+            "serve_rebuild_runs_s": [round(s, 1) for s in seconds]}
+
+
+def live_reload_epoch(url: str, server: subprocess.Popen, log: Path, after: int = 0) -> int:
+    """The build number MkDocs' live-reload endpoint reports once it is newer than ``after``
+    (the endpoint holds the request until then, up to a minute per request)."""
+    deadline = time.monotonic() + 900
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"mkdocs serve stopped:\n{log.read_text()[-3000:]}")
+        try:
+            with urlopen(f"{url}/livereload/{after}/0", timeout=90) as response:
+                epoch = int(response.read())
+        except OSError:  # not listening yet: the first build is still running
+            time.sleep(0.2)
+            continue
+        if epoch > after:
+            return epoch
+    raise SystemExit(f"mkdocs serve did not rebuild within 15 minutes:\n{log.read_text()[-3000:]}")
 
 
 def fresh_clone_build(work: Path) -> dict:
@@ -177,7 +252,7 @@ def fresh_clone_build(work: Path) -> dict:
     ]
     for name, cmd, cwd in plan:
         say(f"fresh clone: {name.removesuffix('_s').replace('_', ' ')}")
-        seconds, result = timed(cmd, cwd=cwd, env=env(PIP_CACHE_DIR=str(pip_cache)))
+        seconds, result = timed(cmd, cwd=cwd, env=quiet_env(PIP_CACHE_DIR=str(pip_cache)))
         steps[name] = round(seconds, 1)
         if result.returncode:
             steps["error"] = f"{name}: {(result.stderr or result.stdout)[-1500:]}"
@@ -296,7 +371,7 @@ def lighthouse(base: str, work: Path) -> dict:
                    "--chrome-flags=" + " ".join(CHROMIUM_ARGS)]
             if preset == "desktop":
                 cmd.append("--preset=desktop")
-            _, result = timed(cmd, env=env(CHROME_PATH=chromium() or ""), timeout=900)
+            _, result = timed(cmd, env=quiet_env(CHROME_PATH=chromium_path() or ""), timeout=900)
             if result.returncode or not report.exists():
                 out[f"{preset} {label}"] = {"error": result.stderr[-800:]}
                 continue
@@ -344,6 +419,11 @@ def render(data: dict) -> str:
         ("Cold full build (the two above)", b.get("cold_full_build_s"), ""),
         ("Warm rebuild, nothing changed", b["warm_rebuild_s"],
          f"< {TARGETS['warm_rebuild_s']} s: {mark(warm_ok)}"),
+        ("Warm rebuild with llms.txt off (`LLMS_TXT=false`, as `make serve`)",
+         b.get("warm_rebuild_no_llms_s"), ""),
+        (f"`make serve` rebuild after a one-line page edit (median of {SERVE_EDITS}: "
+         f"{', '.join(map(str, b.get('serve_rebuild_runs_s', [])))})",
+         b.get("serve_rebuild_s"), ""),
     ]
     lines += [f"| {name} | {'skipped' if s is None else s} | {t} |" for name, s, t in rows]
     if b.get("notebooks_check_ok") is False:
@@ -409,6 +489,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         work = Path(tmp)
         data["builds"], site = build_times(work, args.quick)
+        data["builds"].update(serve_rebuild(work))
         data["fresh_clone"] = None if args.quick else fresh_clone_build(work)
         index = (site / "search" / "search_index.json").read_bytes()
         data["search_index"] = {"bytes": len(index),
@@ -416,8 +497,8 @@ def main(argv: list[str] | None = None) -> int:
         from playwright.sync_api import sync_playwright
 
         with serve(site.parent) as root, sync_playwright() as playwright:
-            base = f"{root}{SITE_PATH}/"
-            browser = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
+            base = f"{root}{site_path()}/"
+            browser = launch_chromium(playwright)
             try:
                 say("first visits")
                 data["first_visit"] = first_visits(browser, base)

@@ -26,6 +26,7 @@ import json
 import os
 import platform
 import re
+import runpy
 import shutil
 import subprocess
 import sys
@@ -534,9 +535,8 @@ def render_markdown(report: dict) -> str:
 # Running things
 
 
-def _env(**extra: str) -> dict[str, str]:
-    """Child environment: no MkDocs 2 banner, no TensorFlow start-up notices (as the tests)."""
-    return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "TF_CPP_MIN_LOG_LEVEL": "2", **extra}
+# The child environment the tests use too: no MkDocs 2 banner, no TensorFlow start-up notices.
+_env = runpy.run_path(str(ROOT / "hooks" / "shared.py"))["quiet_env"]
 
 
 def run(cmd: list, log: Path, timeout: int, env: dict | None = None,

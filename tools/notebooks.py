@@ -21,6 +21,7 @@ import importlib.metadata
 import os
 import platform
 import re
+import runpy
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -35,8 +36,8 @@ NOTEBOOKS = ROOT / "notebooks"
 TIMEOUT = 600  # seconds per cell; the slowest cell (a compile) takes well under a minute
 VOLATILE = "volatile"
 # Versions belong in this record, shown above the outputs, never in compared cell outputs.
-RECORDED = ["torch", "jax", "tensorflow-cpu", "keras", "flax", "optax",
-            "onnxruntime", "ai-edge-litert", "numpy"]
+# The list is the one the page footer names too, plus what the notebooks also import.
+RECORDED = runpy.run_path(str(ROOT / "hooks" / "shared.py"))["NOTEBOOK_PACKAGES"]
 # Default tolerance for printed numbers. rtol catches a changed result (0.13887 vs 0.13987);
 # atol absorbs float32 round-off reported as a difference (a max |diff| of 4e-07 vs 1e-07).
 RTOL, ATOL = 1e-5, 1e-6
@@ -107,19 +108,26 @@ def _installed_versions(names: list[str]) -> dict[str, str]:
     return versions
 
 
+# Metadata that is kept; everything else goes (an allowlist, as tensorflow/docs' nbfmt keeps):
+# editors and extensions add keys of their own (timings, jupytext's lines_to_next_cell) that
+# nothing here reads and that would only make diffs noisy. A cell's `id` is a field, not metadata.
+NOTEBOOK_METADATA = {"kernelspec", "language_info", "executed", "description"}
+CELL_METADATA = {"tags", "tolerance"}
+
+
 def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Drop metadata that changes on every run, so a diff shows only what matters."""
+    """Keep only the metadata the site and the checks read, so a diff shows only what matters."""
     for cell in nb.cells:
-        cell.metadata.pop("execution", None)
-        cell.metadata.pop("ExecuteTime", None)
+        for key in set(cell.metadata) - CELL_METADATA:
+            del cell.metadata[key]
         if cell.cell_type == "code":
             cell.outputs = [o for o in map(_without_log_lines, cell.outputs) if o is not None]
-    nb.metadata.pop("widgets", None)
-    nb.metadata.pop("jupytext", None)
+    for key in set(nb.metadata) - NOTEBOOK_METADATA:
+        del nb.metadata[key]
     nb.metadata["kernelspec"] = {
         "display_name": "Python 3", "language": "python", "name": "python3",
     }
-    nb.metadata.get("language_info", {}).pop("version", None)
+    nb.metadata.get("language_info", {}).pop("version", None)  # differs between patch releases
     return nb
 
 

@@ -1,7 +1,8 @@
 /* Framework chooser for choosing/chooser.md. The questions and scores are data
    (docs/choosing/chooser.yml), embedded in the page by hooks/chooser.py; nothing is fetched,
-   so the page also works from file://. decide() is the whole decision rule: add the points of
-   every chosen option, and the framework(s) with the most points are the answer. */
+   so the page also works from file://. decide() is the whole decision rule, and its only copy:
+   add the points of every chosen option, and the framework(s) with the most points are the
+   answer. */
 (function () {
   "use strict";
 
@@ -23,6 +24,8 @@
     return {winners: winners, runnerUp: rest.length ? rest[0] : null, scores: scores, chosen: chosen};
   }
 
+  // In Node (tests/chooser_rule.py) the rule is exported and nothing else runs; a browser has
+  // no `module`, so the page never takes this branch.
   if (typeof module !== "undefined" && module.exports) {
     module.exports = {decide: decide};
     return;
@@ -111,7 +114,6 @@
     form.addEventListener("change", update);
     form.addEventListener("submit", function (event) { event.preventDefault(); update(); });
     form.addEventListener("reset", function () { setTimeout(update, 0); });
-    window.chooserDecide = function (choices) { return decide(data, choices); };
     update();
   }
 

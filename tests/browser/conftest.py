@@ -8,32 +8,21 @@ system's Chromium (Debian's package, or PLAYWRIGHT_CHROMIUM); `playwright instal
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SITE_PATH
+from conftest import ROOT, shared
 from site_pages import sitemap_pages
 
 sys.path.insert(0, str(ROOT / "tools"))
 from static_server import serve
 
-CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
 VIEWPORT = {"width": 1280, "height": 800}
 ARTIFACTS = ROOT / "test-artifacts"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-
-
-def chromium_path() -> str | None:
-    """The system Chromium, or None to let Playwright use one it manages (a contributor's setup)."""
-    return os.environ.get("PLAYWRIGHT_CHROMIUM") or shutil.which("chromium") or shutil.which(
-        "chromium-browser") or shutil.which("google-chrome")
 
 
 def launch(playwright):
@@ -41,7 +30,7 @@ def launch(playwright):
     from playwright.sync_api import Error
 
     try:
-        return playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        return shared.launch_chromium(playwright)
     except Error as error:
         message = (
             "No Chromium for the browser tests: install Debian's `chromium` package or set "
@@ -66,7 +55,7 @@ def browser():
 def served(built_site) -> Iterator[str]:
     """Base URL of the built site on a local server: http://127.0.0.1:PORT/guide/."""
     with serve(built_site.parent) as root:
-        yield f"{root}{SITE_PATH}/"
+        yield f"{root}{shared.site_path()}/"
 
 
 @pytest.fixture(scope="session")
