@@ -35,12 +35,16 @@ def first_result_pages(page, query: str) -> list[str]:
     box.click()
     box.fill("")
     box.press_sequentially(query)
-    # Wait for this query's results to be rendered (the meta line counts them).
+    # Wait for this query's results to be rendered: the meta line counts them, and the list is
+    # filled a moment later (reading it in between gives no results on a busy machine).
     page.wait_for_function(
         """([query]) => {
              const meta = document.querySelector('.md-search-result__meta');
              const box = document.querySelector('input.md-search__input');
-             return box.value === query && /\\d+ matching|No matching/.test(meta.textContent);
+             const listed = document.querySelectorAll('.md-search-result__item').length > 0;
+             return box.value === query
+               && (/\\d+ matching/.test(meta.textContent) && listed
+                   || /No matching/.test(meta.textContent));
            }""",
         arg=[query],
     )
