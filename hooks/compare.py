@@ -164,8 +164,9 @@ def expand_page(markdown: str, src_uri: str, source: str, root: Path, first_line
         call = calls[0]
         if call["name"] != "compare":
             raise Refused(
-                f"{where}: unknown shortcode 'md:{call['name']}'. The one shortcode is md:compare: "
-                f"{USAGE}."
+                f"{where}: unknown shortcode 'md:{call['name']}'. Pages use md:compare: {USAGE} "
+                "(and the How we know page alone <!-- md:claims -->, which hooks/evidence.py "
+                "expands)."
             )
         if len(calls) > 1 or stripped != call.group(0).strip():
             raise Refused(

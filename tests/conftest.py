@@ -20,6 +20,7 @@ def load_module(relative_path: str):
     path = ROOT / relative_path
     spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault(path.stem, module)  # as MkDocs does; dataclasses look it up there
     # As MkDocs loads a hook: its folder is importable meanwhile (hooks/notebooks.py needs that).
     sys.path.insert(0, str(path.parent))
     try:
