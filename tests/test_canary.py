@@ -334,3 +334,50 @@ def test_make_canary_dry_run():
                             text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert "tools/canary.py --python" in result.stdout
+
+
+CLAIMS = [
+    {"page": "topics/compilation.md", "text": "A print breaks the graph.", "kind": "tested",
+     "evidence": "examples/topics/compilation/pytorch.py:print_break", "framework": "PyTorch"},
+    {"page": "topics/compilation.md", "text": "jit compiles with XLA.", "kind": "tested",
+     "evidence": "examples/topics/compilation/jax.py:compile", "framework": "JAX"},
+    {"page": "notebooks/training-loop.ipynb", "text": "Losses agree.", "kind": "tested",
+     "evidence": "notebooks/training-loop.ipynb:cell 12", "framework": "Across frameworks"},
+    {"page": "topics/deployment-and-serving.md", "text": "TorchServe is archived.",
+     "kind": "cited", "evidence": "https://github.com/pytorch/serve", "checked": "2026-01-15",
+     "framework": "PyTorch"},
+    {"page": "topics/ecosystem.md", "text": "Grain is active.", "kind": "cited",
+     "evidence": "https://github.com/google/grain", "checked": "2026-11-01", "framework": "JAX"},
+]
+
+
+def test_claims_at_risk_name_failing_tested_claims_and_stale_citations():
+    failing = junit(passed("test_sample_runs[examples/topics/compilation/jax.py]"),
+                    '<testcase classname="tests.test_samples" name="test_sample_runs['
+                    'examples/topics/compilation/pytorch.py]"><failure message="boom"/>'
+                    "</testcase>")
+    notebook = {"returncode": 1, "stderr": "ERROR code cell 12 output changed"}
+    raw = fake_raw(claims=CLAIMS, samples={"newest": {"returncode": 1, "junit": failing},
+                                           "pinned": fake_raw()["samples"]["pinned"]},
+                   notebooks={"newest": {"notebooks/training-loop.ipynb": notebook},
+                              "pinned": fake_raw()["notebooks"]["pinned"]})
+    report = canary.build_report(raw)
+    at_risk = report["claims"]
+    assert [c["text"] for c in at_risk["tested_failing"]] == ["A print breaks the graph.",
+                                                              "Losses agree."]
+    assert [c["text"] for c in at_risk["cited_stale"]] == ["TorchServe is archived."]
+    assert report["problems"] == 2  # the sample and the notebook; claims are not counted again
+    text = section(canary.render_markdown(report), "Claims at risk")
+    assert "- topics/compilation.md: A print breaks the graph." in text
+    assert "- 2026-01-15, topics/deployment-and-serving.md: TorchServe is archived." in text
+
+
+def test_claims_that_cannot_be_read_are_reported():
+    report = canary.build_report(fake_raw(claims="Refused: docs/x.md:3: [^a] has no definition."))
+    assert "could not be read: Refused: docs/x.md:3" in section(
+        canary.render_markdown(report), "Claims at risk")
+
+
+def test_the_canary_reads_the_claims_the_build_publishes(built_site):
+    published = json.loads((built_site / "claims.json").read_text(encoding="utf-8"))
+    assert canary.site_claims() == published

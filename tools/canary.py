@@ -6,7 +6,9 @@ kept below 2, which drops plugins) into a fresh .venv-canary, and with those ver
 - runs every sample and the cross-framework agreement checks (pytest tests/test_samples.py);
 - re-runs every notebook and compares its outputs (tools/notebooks.py check, one per process);
 - builds the site (mkdocs build --strict);
-- logs the deprecation warnings that samples and notebooks show (tools/canary_site/).
+- logs the deprecation warnings that samples and notebooks show (tools/canary_site/);
+- lists the site's claims at risk: tested claims whose sample or notebook fails with the newest
+  releases, and cited claims whose source was last read more than STALE_AFTER_DAYS ago.
 
 The same samples and notebooks also run in the pinned .venv, while the newest releases install,
 so a warning counts as new only when the pinned run of the same sample or notebook did not show
@@ -56,6 +58,7 @@ WARNING_BASELINE = (
     "or notebook does not (same category and message; paths, addresses and line numbers aside). "
     "Baseline: the same samples and notebooks re-run in the pinned .venv, with the same log."
 )
+STALE_AFTER_DAYS = 180  # a cited claim whose source was read longer ago is due for a re-read
 TIMEOUT = {"install": 3600, "samples": 3600, "notebook": 1500, "docs": 900, "query": 300}
 
 
@@ -351,6 +354,19 @@ def new_warnings(newest: list[dict], pinned: list[dict]) -> list[dict]:
 # Pure functions: the report
 
 
+def claims_at_risk(claims: list[dict], failing: list[dict], notebooks: list[dict],
+                   today: dt.date) -> dict:
+    """Claims (claims.json entries) the newest releases may have made false: tested ones whose
+    sample or notebook fails, and cited ones read more than STALE_AFTER_DAYS before ``today``."""
+    broken = {item["sample"] for item in failing} | {item["notebook"] for item in notebooks}
+    tested = [claim for claim in claims if claim["kind"] == "tested"
+              and claim["evidence"].split(":")[0] in broken]
+    stale = sorted((claim for claim in claims if claim["kind"] == "cited"
+                    and (today - dt.date.fromisoformat(claim["checked"])).days > STALE_AFTER_DAYS),
+                   key=lambda claim: claim["checked"])
+    return {"tested_failing": tested, "cited_stale": stale}
+
+
 def build_report(raw: dict) -> dict:
     """Everything the report says, from the raw results main() collected (see main for keys)."""
     install = raw["install"]
@@ -367,7 +383,7 @@ def build_report(raw: dict) -> dict:
     }
     if not report["install"]["ok"]:
         report.update(failing_samples=[], disagreeing_results=[], changed_notebooks=[],
-                      new_warnings=[], docs_build=None, problems=1, exit_status=2)
+                      new_warnings=[], docs_build=None, claims=None, problems=1, exit_status=2)
         return report
     failing, disagreeing = sample_findings(raw["samples"]["newest"], raw["samples"]["pinned"])
     docs = raw["docs"]
@@ -382,6 +398,12 @@ def build_report(raw: dict) -> dict:
                     "output_tail": "" if docs["returncode"] == 0
                     else "\n".join(docs.get("output", "").splitlines()[-40:])},
     )
+    claims = raw.get("claims")
+    today = dt.date.fromisoformat((raw.get("started") or dt.date.today().isoformat())[:10])
+    report["claims"] = (claims_at_risk(claims, failing, report["changed_notebooks"], today)
+                        if isinstance(claims, list) else {"error": claims})
+    # Claims at risk are not counted again: their failing samples and notebooks already are, and a
+    # stale citation asks for a re-read, not a fix.
     report["problems"] = (len(failing) + len(disagreeing) + len(report["changed_notebooks"])
                           + len(report["new_warnings"]) + (0 if report["docs_build"]["ok"] else 1))
     report["exit_status"] = exit_status(report)
@@ -521,6 +543,26 @@ def render_markdown(report: dict) -> str:
     if report["new_warnings"]:
         out.append("")
 
+    out += ["## Claims at risk", ""]
+    claims = report.get("claims") or {}
+    if "error" in claims:
+        out += [f"The site's claims could not be read: {claims['error']}", ""]
+    else:
+        tested, stale = claims.get("tested_failing", []), claims.get("cited_stale", [])
+        out += [f"Tested claims whose sample or notebook fails with the newest releases: "
+                f"{len(tested) or 'none'}." if not tested else
+                "Tested claims whose sample or notebook fails with the newest releases: the page "
+                "needs the new behaviour, or the pin stays.", ""]
+        out += [f"- {claim['page']}: {claim['text']} (`{claim['evidence']}`)" for claim in tested]
+        out += ([""] if tested else []) + [
+            f"Cited claims last checked more than {STALE_AFTER_DAYS} days ago: "
+            f"{len(stale) or 'none'}." + (" Re-read the source, then update the date or the "
+                                          "sentence." if stale else ""), ""]
+        out += [f"- {claim['checked']}, {claim['page']}: {claim['text']} <{claim['evidence']}>"
+                for claim in stale]
+        if stale:
+            out.append("")
+
     out += ["## Docs build", ""]
     docs = report["docs_build"]
     if docs["ok"]:
@@ -644,6 +686,25 @@ def pip_list(python: Path, raw: Path, name: str) -> dict[str, str]:
     return parse_pip_list(result["stdout"])
 
 
+def site_claims() -> list[dict] | str:
+    """Every claim of the site as claims.json lists them, read from the working tree by the build's
+    own hook (hooks/evidence.py); the refusal's message if the hook refuses the pages."""
+    hooks = str(ROOT / "hooks")
+    sys.path.insert(0, hooks)
+    try:
+        evidence = runpy.run_path(str(ROOT / "hooks" / "evidence.py"))
+        pages = [(path.relative_to(ROOT / "docs").as_posix(), path)
+                 for path in sorted((ROOT / "docs").rglob("*.md")) if "includes" not in path.parts]
+        pages += [(f"notebooks/{path.name}", path)
+                  for path in sorted(ROOT.glob("notebooks/*.ipynb"))]
+        claims, _ = evidence["collect"](pages, ROOT, dt.date.today())
+        return json.loads(evidence["claims_json"](claims))
+    except Exception as error:  # the report says what went wrong instead
+        return f"{type(error).__name__}: {str(error)[:400]}"
+    finally:
+        sys.path.remove(hooks)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--python", default="python3.12",
@@ -694,6 +755,7 @@ def main(argv: list[str] | None = None) -> int:
         raw["samples"] = {"newest": newest["samples"], "pinned": baseline["samples"]}
         raw["notebooks"] = {"newest": newest["notebooks"], "pinned": baseline["notebooks"]}
         raw["warnings"] = {"newest": newest["warnings"], "pinned": baseline["warnings"]}
+    raw["claims"] = site_claims()
     raw.update(
         started=started_wall.isoformat(timespec="seconds"),
         finished=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

@@ -144,3 +144,13 @@ def test_missing_page_offers_a_search_for_its_address(page, served):
     page.wait_for_function(
         "document.querySelector('input.md-search__input').value === 'topics auto diff'")
     page.wait_for_selector(".md-search-result__item")  # and it finds something
+
+
+def test_an_evidence_marker_shows_its_evidence_when_focused(page, served):
+    page.goto(served + "topics/compilation/")
+    marker = page.locator("a.evidence-tested").first
+    assert marker.get_attribute("aria-label").startswith("Evidence ")
+    marker.focus()  # a link: reachable with Tab, and Material opens its tooltip on focus too
+    tooltip = page.locator(".md-tooltip2--active")
+    tooltip.wait_for()
+    assert tooltip.inner_text().startswith("Tested by "), tooltip.inner_text()
