@@ -170,7 +170,10 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     protected = LINK.sub(lambda m: m.group(0)[: len(m["text"]) + 2] + "x" * (
         len(m.group(0)) - len(m["text"]) - 2), protected)
     spans, start = [], 0
-    for match in re.finditer(r"[.!?:](?:\[\^[^\]]+\])*(?=\s+[A-Z`*(\[\"])", protected):
+    # A full stop (and the markers after it) ends a sentence when a capital, code, emphasis,
+    # a bracket or a link follows; a footnote marker is never the start of the next one.
+    ends = r"[.!?:](?:\s*\[\^[^\]]+\])*(?=\s+(?:[A-Z`*(\"]|\[(?!\^)))"
+    for match in re.finditer(ends, protected):
         if ABBREVIATIONS.search(protected[start: match.start() + 1]):
             continue
         if match.group(0).startswith(":"):
@@ -188,22 +191,38 @@ def plain(text: str) -> str:
     text = LINK.sub(lambda m: m["text"], text)
     text = ATTRIBUTES.sub("", text)
     text = EMPHASIS.sub(lambda m: m["text"], text)
-    text = text.strip().strip("|").strip()
+    text = text.strip().strip("|").strip().replace("\\|", "|")  # a table's escaped pipe
     return re.sub(r"\s+", " ", text)
 
 
-def table_cell(line: str, column: int) -> str:
-    """The table cell of ``line`` that holds ``column``."""
-    start = line.rfind("|", 0, column) + 1
-    end = line.find("|", column)
-    return line[start: end if end != -1 else len(line)]
+def row_cells(line: str) -> list[str]:
+    """The cells of a table row (a | inside code does not split: tables escape it as \\|)."""
+    return [cell.strip() for cell in re.split(r"(?<!\\)\|", line.strip().strip("|"))]
+
+
+def table_claim(lines: list[str], index: int, column: int) -> str:
+    """A claim made in a table cell, with what the cell means: 'row (column): cell'."""
+    line = lines[index]
+    pipes = len(re.findall(r"(?<!\\)\|", line[:column]))
+    position = pipes - (1 if line.lstrip().startswith("|") else 0)
+    cells = row_cells(line)
+    header = index
+    while header > 0 and lines[header - 1].lstrip().startswith("|"):
+        header -= 1
+    headers = row_cells(lines[header]) if header != index else []
+    cell = plain(cells[position]) if position < len(cells) else ""
+    row = plain(cells[0])
+    if position == 0:
+        return f"{row}: {plain(cells[1])}" if len(cells) > 1 else row
+    heading = plain(headers[position]) if position < len(headers) else ""
+    return f"{row} ({heading}): {cell}" if heading else f"{row}: {cell}"
 
 
 def sentence_at(lines: list[str], index: int, column: int) -> str:
     """The sentence (or table cell) that holds the marker at line ``index``, ``column``."""
     line = lines[index]
     if line.lstrip().startswith("|"):
-        return plain(table_cell(line, column))
+        return table_claim(lines, index, column)
     first, last = block_around(lines, index)
     text = block_text(lines, first, last)
     before = " ".join(part.strip() for part in lines[first:index])
@@ -540,7 +559,17 @@ def unmarked_message(where: str, sentence: str, words: list[str], notebook: bool
 # -- rendering --------------------------------------------------------------------------------
 
 
-def render_definition(found: Evidence, blob: str) -> str:
+WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")
+
+
+def closest_assert(asserts: list[str], sentences: list[str]) -> str:
+    """The assert that shares the most words with the sentences it backs (the first on a tie):
+    the one worth showing beside them, when a section proves several statements."""
+    words = {word.lower() for sentence in sentences for word in WORD.findall(sentence)}
+    return max(asserts, key=lambda line: len(words & {w.lower() for w in WORD.findall(line)}))
+
+
+def render_definition(found: Evidence, blob: str, sentences: list[str] = ()) -> str:
     """The footnote's text: what proves the statement, linked."""
     if found.kind == "cited":
         day = datetime.date.fromisoformat(found.checked)
@@ -549,13 +578,14 @@ def render_definition(found: Evidence, blob: str) -> str:
     start, end = found.lines
     link = f"{blob}{path}#L{start}-L{end}" if blob else ""
     shown = f"`{Path(path).name}`, section `{section}`"
-    first = re.sub(r"\s+#.*$", "", found.asserts[0])  # the assert without its comment
-    first = first if len(first) <= 90 else first[:87] + "..."
-    tick = "``" if "`" in first else "`"
+    chosen = closest_assert(found.asserts, list(sentences))
+    code = re.sub(r"\s+#.*$", "", chosen)  # without its comment
+    code = code if len(code) <= 90 else code[:87] + "..."
+    tick = "``" if "`" in code else "`"
     more = len(found.asserts) - 1
-    also = f" and {more} more assert{'s' if more > 1 else ''}" if more else ""
+    also = f" (and {more} more assert{'s' if more > 1 else ''})" if more else ""
     named = f"[{shown}]({link})" if link else shown
-    return f"Tested by {named}, run by the test suite: {tick} {first} {tick}{also}."
+    return f"Tested by {named}, run by the test suite: {tick} {code} {tick}{also}."
 
 
 def blob_base(config) -> str:
@@ -576,17 +606,23 @@ def claims_markdown(claims: list[Claim], titles: dict[str, str], here: str) -> s
         slug = re.sub(r"[^a-z]+", "-", group.lower()).strip("-")
         out += [f"## {group} {{ #{slug} }}", "",
                 f"{len(members)} claims: {tested} tested, {len(members) - tested} cited.", ""]
+        statements: dict[tuple[str, str], list[Claim]] = {}  # one item per statement
         for claim in sorted(members, key=lambda c: (c.page, c.line)):
-            target = relative_link(here, claim.page) + (f"#{claim.anchor}" if claim.anchor else "")
-            page = titles.get(claim.page, claim.page)
-            if claim.kind == "tested":
-                path, section = claim.evidence.rsplit(":", 1)
-                how = f"tested by `{path.removeprefix(EXAMPLES + '/')}`, section `{section}`"
-            else:
-                host = re.sub(r"^https?://(www\.)?", "", claim.evidence).split("/")[0]
-                how = f"[{host}]({claim.evidence}), checked {claim.checked}"
-            text = claim.text.replace("|", "\\|")
-            out += [f"- {text}", f"    <br>[{page}]({target}) · {how}", ""]
+            statements.setdefault((claim.page, claim.text), []).append(claim)
+        for (src, text), backing in statements.items():
+            first = backing[0]
+            target = relative_link(here, src) + (f"#{first.anchor}" if first.anchor else "")
+            hows = []
+            for claim in backing:
+                if claim.kind == "tested":
+                    path, section = claim.evidence.rsplit(":", 1)
+                    hows.append(f"tested by `{path.removeprefix(EXAMPLES + '/')}`, "
+                                f"section `{section}`")
+                else:
+                    host = re.sub(r"^https?://(www\.)?", "", claim.evidence).split("/")[0]
+                    hows.append(f"[{host}]({claim.evidence}), checked {claim.checked}")
+            how = " · ".join(dict.fromkeys(hows))
+            out += [f"- {text}", f"    <br>[{titles.get(src, src)}]({target}) · {how}", ""]
     return "\n".join(out)
 
 
@@ -632,7 +668,9 @@ def on_page_markdown(markdown, page, config, files):
     def definition(match: re.Match) -> str:
         if match["id"] not in found:
             return match.group(0)
-        return f"[^{match['id']}]: {render_definition(found[match['id']], STATE['blob'])}"
+        backed = [claim.text for claim in STATE["claims"] if claim.page == src
+                  and claim.anchor.split(":", 1)[-1] == match["id"]]
+        return f"[^{match['id']}]: {render_definition(found[match['id']], STATE['blob'], backed)}"
 
     fence, out = "", []
     for line in markdown.split("\n"):
@@ -679,9 +717,9 @@ def on_page_content(html_text, page, config, files):
 
 
 def claims_json(claims: list[Claim]) -> str:
-    """claims.json: one entry per marked statement, in page order."""
+    """claims.json: one entry per marked statement, by page (path order) and line."""
     entries = []
-    for claim in claims:
+    for claim in sorted(claims, key=lambda claim: (claim.page, claim.line)):
         entry = {"page": claim.page, "text": claim.text, "kind": claim.kind,
                  "evidence": claim.evidence}
         if claim.checked:

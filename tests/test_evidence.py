@@ -86,9 +86,15 @@ def test_a_cited_claim_keeps_its_url_and_date_and_one_source_backs_two_sentences
     assert {claim.evidence for claim in cited} == {"https://github.com/pytorch/serve"}
 
 
-def test_a_marker_in_a_table_cell_records_the_cell():
-    lines = ["| | PyTorch |", "|---|---|", "| Status | archived (2025)[^s] |"]
-    assert evidence.sentence_at(lines, 2, lines[2].index("[^s]")) == "archived (2025)"
+def test_a_marker_in_a_table_cell_records_the_cell_with_its_row_and_column():
+    lines = ["| | PyTorch | JAX |", "|---|---|---|",
+             "| Status | archived (2025)[^s] | `a\\|b`[^t] |",
+             "| May 2025[^v] | vLLM joins the foundation. |"]
+    assert evidence.sentence_at(lines, 2, lines[2].index("[^s]")) == (
+        "Status (PyTorch): archived (2025)")
+    assert evidence.sentence_at(lines, 2, lines[2].index("[^t]")) == "Status (JAX): `a|b`"
+    assert evidence.sentence_at(lines, 3, lines[3].index("[^v]")) == (
+        "May 2025: vLLM joins the foundation.")
 
 
 def test_sentences_split_at_full_stops_but_not_inside_code_or_after_abbreviations():
@@ -256,7 +262,8 @@ def test_how_we_know_lists_every_claim_and_each_marker_names_its_evidence(built_
     claims = json.loads((built_site / "claims.json").read_text(encoding="utf-8"))
     how = (built_site / "reference" / "how-we-know" / "index.html").read_text(encoding="utf-8")
     listed = re.findall(r"<li>", how.split('<div class="footnote">')[0])
-    assert len(listed) == len(claims)
+    # One item per statement in each framework's list (a statement two samples test is in both).
+    assert len(listed) == len({(c["framework"], c["page"], c["text"]) for c in claims})
     home = (built_site / "index.html").read_text(encoding="utf-8")
     assert 'href="reference/how-we-know/"' in home
     page = (built_site / "topics" / "compilation" / "index.html").read_text(encoding="utf-8")
@@ -265,3 +272,23 @@ def test_how_we_know_lists_every_claim_and_each_marker_names_its_evidence(built_
     assert markers and "tested" in markers
     assert 'href="../../reference/how-we-know/">how we know</a>' in page
 
+
+
+def test_the_footnote_shows_the_assert_closest_to_its_sentence():
+    found = evidence.Evidence("tested", "examples/topics/x/pytorch.py:defaults", lines=(3, 9),
+                              asserts=["assert torch.zeros(1).device.type == 'cpu'",
+                                       "assert torch.optim.Adam([p]).defaults['eps'] == 1e-8  # x"])
+    text = evidence.render_definition(found, "https://github.com/o/r/blob/main/",
+                                      ["`torch.optim.Adam` uses `eps=1e-8`."])
+    assert text == (
+        "Tested by [`pytorch.py`, section `defaults`](https://github.com/o/r/blob/main/"
+        "examples/topics/x/pytorch.py#L3-L9), run by the test suite: "
+        "` assert torch.optim.Adam([p]).defaults['eps'] == 1e-8 ` (and 1 more assert).")
+
+
+def test_two_markers_in_a_row_back_the_same_sentence(root):
+    page = PAGE.replace("(PyTorch 2.15).[^print]", "(PyTorch 2.15).[^print] [^serve]").replace(
+        "[^print]: tested", "[^serve]: cited: [x](https://example.org/), checked 2026-11-30\n"
+        "[^print]: tested")
+    claims, _ = claims_of(root, page)
+    assert [claim.text for claim in claims] == ["A `print` breaks the graph (PyTorch 2.15)."] * 2

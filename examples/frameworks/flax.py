@@ -38,3 +38,22 @@ print(f"loss: {float(loss):.6f}")
 assert model.kernel[...].shape == (3, 1) and model.bias[...].shape == (1,)
 assert loss > 0 and not jnp.array_equal(model.kernel[...], w0)
 results = {"loss": loss, "new_w": model.kernel[...], "new_b": model.bias[...]}
+
+# Evidence for statements on docs/frameworks/jax.md (Flax 0.12); these sections print nothing.
+
+# --8<-- [start:nnx_api_changes]
+import warnings  # noqa: E402
+
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    model.kernel.value  # noqa: B018
+assert any(
+    issubclass(w.category, DeprecationWarning) and ".value" in str(w.message) for w in caught
+)
+try:
+    nnx.Optimizer(model, optax.sgd(learning_rate))  # without wrt=
+    raise AssertionError("nnx.Optimizer accepted no wrt=")
+except TypeError as error:
+    assert "wrt" in str(error)
+import flax.linen  # noqa: E402, F401  (the older Linen API still ships)
+# --8<-- [end:nnx_api_changes]

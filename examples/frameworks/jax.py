@@ -37,3 +37,63 @@ assert new_params["w"].shape == (3, 1) and new_params["b"].shape == (1,)
 assert params["w"] is w0  # the old parameters are untouched: nothing was updated in place
 assert loss > 0 and not jnp.array_equal(new_params["w"], w0)
 results = {"loss": loss, "new_w": new_params["w"], "new_b": new_params["b"]}
+
+# Evidence for statements on docs/frameworks/jax.md (JAX 0.12); these sections print nothing.
+
+# --8<-- [start:immutable_arrays]
+updated = w0.at[0, 0].set(9.0)  # returns a new array
+assert float(w0[0, 0]) == 0.5 and float(updated[0, 0]) == 9.0
+try:
+    w0[0, 0] = 9.0  # in-place assignment is refused
+    raise AssertionError("a JAX array was changed in place")
+except TypeError:
+    pass
+# --8<-- [end:immutable_arrays]
+
+
+# --8<-- [start:tracer_bool]
+@jax.jit
+def absolute(v):
+    if v > 0:  # Python control flow on a traced value
+        return v
+    return -v
+
+
+try:
+    absolute(1.0)
+    raise AssertionError("Python `if` on a tracer did not fail")
+except jax.errors.TracerBoolConversionError:
+    pass
+assert float(jax.jit(lambda v: jax.lax.cond(v > 0, lambda: v, lambda: -v))(-2.0)) == 2.0
+# --8<-- [end:tracer_bool]
+
+# --8<-- [start:sharding_defaults]
+mesh = jax.make_mesh((1,), ("data",))
+assert mesh.axis_types == (jax.sharding.AxisType.Explicit,)  # explicit axes by default
+assert callable(jax.set_mesh) and not hasattr(jax.sharding, "use_mesh")
+assert jax.P is jax.sharding.PartitionSpec
+assert jax.config.jax_use_shardy_partitioner  # Shardy, not GSPMD
+assert jax.config.jax_threefry_partitionable
+# --8<-- [end:sharding_defaults]
+
+# --8<-- [start:pmap_era_removed]
+assert callable(jax.shard_map) and callable(jax.pmap)  # pmap remains, in maintenance mode
+for gone in ("device_put_sharded", "device_put_replicated"):
+    assert not hasattr(jax, gone)
+assert not hasattr(jax.sharding, "PmapSharding")
+# --8<-- [end:pmap_era_removed]
+
+# --8<-- [start:export_roundtrip]
+exported = jax.export.export(jax.jit(loss_fn))(params, x, y)
+restored = jax.export.deserialize(exported.serialize())  # bytes another process could load
+assert float(restored.call(params, x, y)) == float(loss_fn(params, x, y))
+assert "stablehlo" in exported.mlir_module()
+# --8<-- [end:export_roundtrip]
+
+# --8<-- [start:python_versions]
+import importlib.metadata  # noqa: E402
+
+assert importlib.metadata.metadata("jax").get("Requires-Python") == ">=3.12"
+jax_classifiers = importlib.metadata.metadata("jax").get_all("Classifier")
+assert "Programming Language :: Python :: 3.14" in jax_classifiers
+# --8<-- [end:python_versions]

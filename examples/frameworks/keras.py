@@ -35,3 +35,8 @@ assert keras.backend.backend() == "jax"
 assert new_w.shape == (3, 1) and new_b.shape == (1,)
 assert loss > 0 and not np.array_equal(new_w, w0)  # the step moved the weights
 results = {"loss": np.float64(loss), "new_w": new_w, "new_b": new_b}
+
+# --8<-- [start:float32_loss]
+exact_loss = np.mean((x @ w0 + b0 - y) ** 2)  # float64 throughout
+assert 0 < abs(float(loss) - exact_loss) < 1e-6  # reported loss: close, not float64-exact
+# --8<-- [end:float32_loss]

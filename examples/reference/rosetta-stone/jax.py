@@ -505,6 +505,53 @@ total = x.sum().item()  # a Python float; float(x.sum()) also works
 # --8<-- [end:item]
 results["item"] = total
 
+# Evidence for the page's notes (not shown as tabs) ----------------------------------------
+
+# --8<-- [start:evidence-defaults]
+with jax.enable_x64(False):  # the default: 32-bit even for float64 NumPy input
+    assert jnp.asarray(a).dtype == jnp.float32 and jnp.arange(3).dtype == jnp.int32
+assert jnp.argmax(x) == 3 and jnp.cumsum(x).shape == (6,)  # no axis: flattened
+assert jnp.issubdtype(jnp.mean(jnp.array([1, 2])).dtype, jnp.floating)  # integer mean: float
+assert jnp.issubdtype(jax.nn.one_hot(labels, 3).dtype, jnp.floating)
+src = np.array([1.0, 2.0])
+copy = jnp.asarray(src)
+src[0] = 9.0
+assert copy[0] == 1.0  # asarray copies
+try:
+    x[[0, 1]]  # a bare list as the whole index
+    raise AssertionError("expected a TypeError")
+except TypeError:
+    pass
+assert [p.shape for p in jnp.split(x, [1], axis=1)] == [(2, 1), (2, 2)]  # cut positions
+key = jax.random.key(0)
+assert jnp.array_equal(jax.random.normal(key, (2,)), jax.random.normal(key, (2,)))  # same key
+# --8<-- [end:evidence-defaults]
+
+# --8<-- [start:evidence-tracing]
+traced = []
+
+
+@jax.jit
+def double(v):
+    traced.append(1)  # a Python side effect: runs while tracing, not on later calls
+    return 2 * v
+
+
+double(w), double(w + 1.0)
+assert len(traced) == 1  # two calls, one trace
+# --8<-- [end:evidence-tracing]
+
+# --8<-- [start:evidence-training]
+import inspect  # noqa: E402
+
+assert inspect.signature(optax.adamw).parameters["weight_decay"].default == 1e-4
+assert inspect.signature(optax.adam).parameters["eps"].default == 1e-8
+assert jnp.allclose(optax.l2_loss(x @ w, y), 0.5 * optax.squared_error(x @ w, y))  # half
+assert optax.softmax_cross_entropy_with_integer_labels(x, labels).shape == (2,)  # per example
+value_first, grad_second = jax.value_and_grad(f)(w)
+assert value_first.shape == () and grad_second.shape == w.shape  # (value, grad)
+# --8<-- [end:evidence-training]
+
 # ------------------------------------------------------------------------------------------
 assert jnp.array_equal(steps, jnp.array([0, 3, 6, 9]))
 assert jnp.array_equal(xi, jnp.array([[0, -1, 2], [3, 0, 1]]))

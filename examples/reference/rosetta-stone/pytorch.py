@@ -514,6 +514,94 @@ total = x.sum().item()  # a Python float; forces a device sync on GPU
 # --8<-- [end:item]
 results["item"] = total
 
+# Evidence for the page's notes (not shown as tabs) ----------------------------------------
+
+# --8<-- [start:evidence-defaults]
+assert torch.equal(x.var(dim=1), x.var(dim=1, correction=1))  # n - 1 unless told otherwise
+assert torch.arange(3).dtype == torch.int64 and F.one_hot(labels).dtype == torch.int64
+assert torch.zeros(1).device.type == "cpu"  # new tensors go to the CPU unless told otherwise
+for call, error in [
+    (lambda: torch.cumsum(x), TypeError),  # no axis: cumsum insists on a dim
+    (lambda: torch.tensor([1, 2]).mean(), RuntimeError),  # integer mean raises
+    (lambda: x.t().view(6), RuntimeError),  # view of a non-contiguous tensor
+]:
+    try:
+        call()
+        raise AssertionError("expected an error")
+    except error:
+        pass
+src = np.array([1.0, 2.0])
+alias = torch.from_numpy(src)
+src[0] = 9.0
+assert alias[0] == 9.0  # from_numpy shares memory
+t_rep = torch.zeros(3, dtype=torch.float64)
+t_rep[torch.tensor([0, 0])] += torch.tensor([1.0, 2.0], dtype=torch.float64)
+assert t_rep[0] in (1.0, 2.0)  # a repeated index keeps one of the additions, not both
+values, indices = x.max(dim=1)  # with a dim: values and indices
+assert torch.equal(indices, x.argmax(dim=1))
+assert F.pad(x, (1, 1)).shape == (2, 5)  # the pairs start from the last dim
+assert torch.equal(x.sum(axis=0, keepdims=True), x.sum(dim=0, keepdim=True))  # both spellings
+# --8<-- [end:evidence-defaults]
+
+# --8<-- [start:evidence-training]
+grad_first, value_second = torch.func.grad_and_value(f)(w)
+assert grad_first.shape == w.shape and value_second.shape == ()  # (grad, value)
+p = torch.nn.Parameter(w.clone())
+f(p).backward()
+f(p).backward()  # a second backward adds into .grad
+assert torch.allclose(p.grad, 2 * grad_first)
+assert torch.optim.Adam([p]).defaults["eps"] == 1e-8
+assert torch.optim.AdamW([p]).defaults["weight_decay"] == 0.01
+p.grad = torch.tensor([3.0, 4.0, 0.0], dtype=torch.float64)  # norm 5
+torch.nn.utils.clip_grad_norm_([p], max_norm=1.0)
+assert torch.allclose(p.grad, torch.tensor([3.0, 4.0, 0.0], dtype=torch.float64) / (5 + 1e-6))
+# --8<-- [end:evidence-training]
+
+# --8<-- [start:evidence-transforms]
+import contextlib  # noqa: E402
+import io  # noqa: E402
+import warnings  # noqa: E402
+
+import torch._dynamo  # noqa: E402
+
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    checkpoint(block, w.clone().requires_grad_())  # use_reentrant left out
+assert any("use_reentrant=False is recommended" in str(c.message) for c in caught)
+assert "prototype" in torch.cond.__doc__.lower()
+assert not hasattr(torch, "scan")  # no public scan operator
+assert torch._dynamo.config.recompile_limit == 8  # recompilations per function, by default
+assert '"inductor" is the default backend' in torch.compile.__doc__
+
+
+def with_print(v):
+    v = v * 2
+    print("inside")  # a print in compiled code: Dynamo cannot put it in the graph
+    return v + 1
+
+
+with contextlib.redirect_stdout(io.StringIO()):  # keep the print off the page
+    explained = torch._dynamo.explain(with_print)(torch.ones(2))
+assert explained.graph_break_count == 1 and explained.graph_count == 2
+assert "Failed to trace builtin operator" in str(explained.break_reasons[0].reason)
+# --8<-- [end:evidence-transforms]
+
+# --8<-- [start:evidence-saving]
+import pickle  # noqa: E402
+
+
+class NotATensor:
+    pass
+
+
+torch.save({"obj": NotATensor()}, tmp / "pickled.pt")
+try:
+    torch.load(tmp / "pickled.pt")  # weights_only=True by default: arbitrary objects refused
+    raise AssertionError("expected an UnpicklingError")
+except pickle.UnpicklingError:
+    pass
+# --8<-- [end:evidence-saving]
+
 # ------------------------------------------------------------------------------------------
 assert torch.equal(steps, torch.tensor([0, 3, 6, 9]))
 assert torch.equal(xi, torch.tensor([[0, -1, 2], [3, 0, 1]], dtype=torch.int32))

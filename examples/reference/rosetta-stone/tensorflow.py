@@ -4,6 +4,7 @@ Every section name is shared with pytorch.py and jax.py, and every section store
 in `results` under that name, so the test suite checks that the three columns agree.
 """
 
+import inspect
 import tempfile
 from pathlib import Path
 
@@ -530,6 +531,57 @@ results["dlpack"] = shared
 total = float(tf.reduce_sum(x))  # or .numpy().item()
 # --8<-- [end:item]
 results["item"] = total
+
+# Evidence for the page's notes (not shown as tabs) ----------------------------------------
+
+# --8<-- [start:evidence-defaults]
+assert tf.executing_eagerly()  # eager outside tf.function
+mean_int = tf.reduce_mean(tf.constant([1, 2]))
+assert mean_int.dtype == tf.int32 and int(mean_int) == 1  # integer mean truncates
+assert np.array_equal(tf.argmax(x), [1, 1, 0]) and tf.argmax(x).dtype == tf.int64  # axis 0
+assert np.array_equal(tf.math.cumsum(x), np.cumsum(a, axis=0))  # no axis: axis 0
+assert tf.one_hot(labels, 3).dtype == tf.float32 and tf.range(3).dtype == tf.int32
+src = np.array([1.0, 2.0])
+copy = tf.convert_to_tensor(src)
+src[0] = 9.0
+assert copy[0] == 1.0  # convert_to_tensor copies
+assert "axis" not in inspect.signature(tf.math.top_k).parameters
+for call, error in [
+    (lambda: x[:, [2, 0]], TypeError),  # no list indices inside []
+    (lambda: x @ w, tf.errors.InvalidArgumentError),  # @ needs rank 2 or more
+    (lambda: tf.linalg.solve(x[:, :2], y), tf.errors.InvalidArgumentError),  # vector rhs
+]:
+    try:
+        call()
+        raise AssertionError("expected an error")
+    except error:
+        pass
+# --8<-- [end:evidence-defaults]
+
+# --8<-- [start:evidence-tracing]
+traced = []
+
+
+@tf.function
+def double(v):
+    traced.append(1)  # a Python side effect: runs while tracing, not on later calls
+    return 2 * v
+
+
+double(w), double(w + 1.0)
+assert len(traced) == 1  # two calls, one trace
+# --8<-- [end:evidence-tracing]
+
+# --8<-- [start:evidence-training]
+assert keras.optimizers.Adam().epsilon == 1e-7
+assert keras.optimizers.AdamW().weight_decay == 0.004
+try:
+    make_model().save_weights(str(tmp / "m.h5"))  # Keras 3 wants the .weights.h5 suffix
+    raise AssertionError("expected a ValueError")
+except ValueError:
+    pass
+assert keras.losses.MeanSquaredError()(y, 0.5 * y).dtype == tf.float32  # float64 in, float32 out
+# --8<-- [end:evidence-training]
 
 # ------------------------------------------------------------------------------------------
 assert np.array_equal(steps, [0, 3, 6, 9])

@@ -28,8 +28,15 @@ print("diagonal:", hessian.diagonal().round(4))
 # --8<-- [start:per_example]
 xs = jnp.stack([x, 2 * x, -x, x / 3])  # a batch of 4 examples
 per_example = jax.vmap(jax.grad(loss), in_axes=(None, 0))(w, xs)
+assert jnp.allclose(per_example[0], grad)  # row 0 is example x: its own gradient
 print("per_example:", tuple(per_example.shape))
 # --8<-- [end:per_example]
+
+# --8<-- [start:func_transforms]
+jacobian_of_grad = jax.jacfwd(jax.jacrev(loss))(w, x)  # forward over reverse
+assert jnp.allclose(jacobian_of_grad, hessian)  # what jax.hessian computes
+assert jnp.allclose(jax.grad(loss, argnums=1)(w, x), jax.grad(lambda x, w: loss(w, x))(x, w))
+# --8<-- [end:func_transforms]
 
 assert grad.shape == (3,) and hessian.shape == (3, 3) and per_example.shape == (4, 3)
 results = {"grad": grad, "hessian": hessian, "per_example": per_example}

@@ -27,8 +27,15 @@ print("diagonal:", hessian.diagonal().numpy().round(4))
 # --8<-- [start:per_example]
 xs = torch.stack([x, 2 * x, -x, x / 3])  # a batch of 4 examples
 per_example = torch.func.vmap(torch.func.grad(loss), in_dims=(None, 0))(w, xs)
+assert torch.allclose(per_example[0], grad)  # row 0 is example x: its own gradient
 print("per_example:", tuple(per_example.shape))
 # --8<-- [end:per_example]
+
+# --8<-- [start:func_transforms]
+jacobian_of_grad = torch.func.jacfwd(torch.func.jacrev(loss))(w, x)  # forward over reverse
+assert torch.allclose(jacobian_of_grad, hessian)  # what torch.func.hessian computes
+assert torch.allclose(torch.func.grad(loss)(w, x), grad)  # same as .backward()
+# --8<-- [end:func_transforms]
 
 assert grad.shape == (3,) and hessian.shape == (3, 3) and per_example.shape == (4, 3)
 results = {"grad": grad, "hessian": hessian, "per_example": per_example}

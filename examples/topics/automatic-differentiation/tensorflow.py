@@ -1,5 +1,6 @@
 """Automatic differentiation in TensorFlow: first order, second order, per-example gradients."""
 
+import numpy as np
 import tensorflow as tf
 
 # --8<-- [start:setup]
@@ -37,8 +38,18 @@ with tf.GradientTape() as tape:
     tape.watch(w)
     losses = tf.reduce_sum(tf.tanh(w * xs) ** 2, axis=1)  # one loss per example
 per_example = tape.jacobian(losses, w)  # d(loss_i)/dw for every example i
+assert np.allclose(per_example[0], grad)  # row 0 is example x: its own gradient
 print("per_example:", tuple(per_example.shape))
 # --8<-- [end:per_example]
+
+# --8<-- [start:watch]
+w_variable = tf.Variable(w)
+with tf.GradientTape() as tape:  # no tape.watch call
+    value = loss(w, x) + loss(w_variable, x)
+from_constant, from_variable = tape.gradient(value, [w, w_variable])
+assert from_constant is None  # a constant is not recorded unless watched
+assert from_variable is not None  # a tf.Variable is watched automatically
+# --8<-- [end:watch]
 
 assert grad.shape == (3,) and hessian.shape == (3, 3) and per_example.shape == (4, 3)
 results = {"grad": grad, "hessian": hessian, "per_example": per_example}

@@ -84,5 +84,13 @@ optimised = compiled_f.lower(x).compile().as_text()  # XLA's HLO after fusion
 assert "stablehlo.sine" in stablehlo and "fusion" in optimised
 # --8<-- [end:inspect]
 
+# --8<-- [start:static_hashable]
+try:
+    apply_n_jit(x, [3])  # a list is not hashable, so it cannot be a cache key
+    raise AssertionError("expected a ValueError")
+except ValueError as err:
+    assert "Non-hashable static arguments" in str(err)
+# --8<-- [end:static_hashable]
+
 assert eager.shape == compiled.shape == normalised_x.shape == (8,)
 results = {"eager": eager, "compiled": compiled, "normalised": normalised_x}

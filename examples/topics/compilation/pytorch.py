@@ -1,7 +1,15 @@
 """Compilation in PyTorch: torch.compile, graph breaks, recompilation, inspecting graphs."""
 
+import contextlib
+import inspect
+import io
+import logging
+
 import torch
 import torch._dynamo  # explain() and the Unsupported error live here
+import torch._inductor.config
+from torch._dynamo.backends.registry import get_default_backend
+from torch._inductor.utils import run_and_get_code
 
 # --8<-- [start:setup]
 x = torch.linspace(-2, 2, 8, dtype=torch.float64)
@@ -49,6 +57,52 @@ normalised_x = torch.compile(normalised_branchless, fullgraph=True)(x)
 assert torch.allclose(normalised_x, normalised(x), rtol=1e-12)
 # --8<-- [end:graph_breaks]
 
+# --8<-- [start:print_break]
+def logging_f(x):
+    y = f(x)
+    print("computing")  # no tensor argument, and still a graph break in PyTorch 2.15
+    return y / 2
+
+
+def appending_f(x, log):
+    y = f(x)
+    log.append("computing")  # a list append is not a break: Dynamo replays it
+    return y / 2
+
+
+with contextlib.redirect_stdout(io.StringIO()):  # explain() really runs the function
+    explanation = torch._dynamo.explain(logging_f)(x)
+    appended = torch._dynamo.explain(appending_f)(x, [])
+    with torch._dynamo.config.patch(reorderable_logging_functions={print}):
+        reordered = torch._dynamo.explain(logging_f)(x)  # print now runs after the graph
+print("print:", explanation.graph_break_count, "break,", explanation.graph_count, "graphs")
+assert explanation.graph_break_count == 1 and explanation.graph_count == 2
+assert explanation.break_reasons[0].reason.startswith("Failed to trace builtin operator")
+assert appended.graph_break_count == 0 and reordered.graph_break_count == 0
+# --8<-- [end:print_break]
+
+# --8<-- [start:break_causes]
+def with_item(x):
+    y = f(x)
+    return y * y.sum().item()  # a Python float from a tensor: a break
+
+
+def with_tolist(x):
+    y = f(x)
+    return y * y.tolist()[0]  # a Python list from a tensor: a break
+
+
+def with_numpy(x):
+    y = f(x)
+    return y * y.numpy().sum()  # NumPy on a tensor is traced (torch._numpy): no break
+
+
+assert torch._dynamo.explain(with_item)(x).graph_break_count == 1
+assert torch._dynamo.explain(with_tolist)(x).graph_break_count == 1
+assert torch._dynamo.explain(with_numpy)(x).graph_break_count == 0
+assert "prototype" in torch.cond.__doc__  # torch.cond's own warning, in PyTorch 2.15
+# --8<-- [end:break_causes]
+
 # --8<-- [start:recompile]
 graphs = []
 
@@ -94,6 +148,41 @@ assert torch.sin in ops and torch.tanh in ops
 # Outside a script: TORCH_LOGS="graph_breaks,recompiles" python train.py
 # or TORCH_LOGS="output_code" to print the code Inductor generated.
 # --8<-- [end:inspect]
+
+# --8<-- [start:recompile_limit]
+warnings_logged = []
+
+
+class ListHandler(logging.Handler):
+    def emit(self, record):
+        warnings_logged.append(record.getMessage())
+
+
+logging.getLogger("torch._dynamo").addHandler(ListHandler())
+graphs.clear()
+
+
+def scaled(x, name):  # a guard on the string's value: each new name recompiles
+    return x * len(name)
+
+
+scaled_f = torch.compile(scaled, backend=recording_backend)
+for n in range(1, 13):
+    scaled_f(x, "n" * n)
+assert torch._dynamo.config.recompile_limit == 8  # the default in PyTorch 2.15
+assert len(graphs) == 8  # 12 names, 8 graphs: the last 4 calls ran eagerly
+assert any("hit config.recompile_limit (8)" in message for message in warnings_logged)
+# --8<-- [end:recompile_limit]
+
+# --8<-- [start:defaults]
+assert get_default_backend() == "inductor"  # what torch.compile(f) uses, in PyTorch 2.15
+assert inspect.signature(torch.compile).parameters["dynamic"].default is None
+assert torch._inductor.config.fx_graph_cache  # compiled graphs cached on disk by default
+_, (generated,) = run_and_get_code(torch.compile(f), x)  # the code Inductor wrote for f
+assert 'extern "C"' in generated  # on CPU: C++ kernels, built with the system compiler
+log_options = inspect.signature(torch._logging.set_logs).parameters  # TORCH_LOGS names
+assert {"graph_breaks", "recompiles", "graph_code", "output_code"} <= set(log_options)
+# --8<-- [end:defaults]
 
 assert eager.shape == compiled.shape == normalised_x.shape == (8,)
 results = {"eager": eager, "compiled": compiled, "normalised": normalised_x}

@@ -1,5 +1,8 @@
 """Compilation in TensorFlow: tf.function, XLA with jit_compile, retracing, inspecting graphs."""
 
+import inspect
+import logging
+
 import tensorflow as tf
 
 # --8<-- [start:setup]
@@ -76,6 +79,37 @@ print(sorted({op.type for op in concrete.graph.get_operations()}))  # Sin, Tanh,
 hlo = xla_f.experimental_get_compiler_ir(x)(stage="hlo")  # what XLA receives, as text
 assert "sine" in hlo and "tanh" in hlo
 # --8<-- [end:inspect]
+
+# --8<-- [start:defaults]
+assert tf.executing_eagerly()  # TensorFlow 2.21 runs op by op outside tf.function
+parameters = inspect.signature(tf.function).parameters
+assert parameters["autograph"].default is True  # AutoGraph is on unless switched off
+assert parameters["reduce_retracing"].default is False  # in TensorFlow 2.21
+
+retrace_warnings = []
+
+
+class ListHandler(logging.Handler):
+    def emit(self, record):
+        retrace_warnings.append(record.getMessage())
+
+
+tf.get_logger().addHandler(ListHandler())
+doubled = tf.function(lambda v: 2 * v)
+for n in range(1, 7):
+    doubled(tf.ones(n))  # six shapes, six traces in a row
+assert any("triggered tf.function retracing" in message for message in retrace_warnings)
+
+optimised_hlo = xla_f.experimental_get_compiler_ir(x)(stage="optimized_hlo")
+assert optimised_hlo.startswith("HloModule")
+
+as_text = tf.function(tf.strings.as_string, jit_compile=True)  # no XLA kernel for AsString
+try:
+    as_text(x)
+    raise AssertionError("expected an InvalidArgumentError")
+except tf.errors.InvalidArgumentError as err:
+    assert "unsupported operations" in str(err)
+# --8<-- [end:defaults]
 
 assert eager.shape == compiled.shape == normalised_x.shape == (8,)
 results = {"eager": eager, "compiled": compiled, "normalised": normalised_x}

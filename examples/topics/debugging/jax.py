@@ -7,6 +7,7 @@ import jax
 
 jax.config.update("jax_enable_x64", True)  # float64, to compare exactly with the other tabs
 import jax.numpy as jnp  # noqa: E402
+from jax.experimental import checkify  # noqa: E402
 import numpy as np  # noqa: E402
 
 # --8<-- [start:setup]
@@ -82,6 +83,44 @@ with jax.disable_jit():  # every jit inside runs op by op, with concrete values
     flipped = jax.jit(flip_if_negative)(-xs)  # works: a debugger or print sees numbers
 assert jnp.array_equal(flipped, xs)
 # --8<-- [end:disable]
+
+# --8<-- [start:nan_modes]
+def sqrt_or_zero(x):  # the where() trap with sqrt instead of log
+    return jnp.where(x > 0, jnp.sqrt(x), 0.0)
+
+
+assert jnp.isnan(jax.grad(lambda x: jnp.sum(sqrt_or_zero(x)))(xs)[0])
+assert jax.config.jax_debug_infs is False  # off unless asked for
+try:
+    with jax.debug_infs(True), contextlib.redirect_stdout(io.StringIO()):  # it also prints
+        jax.jit(jnp.log)(0.0)  # log(0) = -inf
+    raise AssertionError("expected a FloatingPointError")
+except FloatingPointError as err:
+    assert "inf" in str(err)
+
+
+def positive_log(x):
+    checkify.check(jnp.all(x > 0), "log of a non-positive number")  # runs inside jit
+    return jnp.log(x)
+
+
+error, _ = checkify.checkify(jax.jit(positive_log))(xs)  # an error value next to the result
+assert "non-positive" in error.get()
+# --8<-- [end:nan_modes]
+
+# --8<-- [start:debug_tools]
+captured = io.StringIO()
+with contextlib.redirect_stdout(captured):
+    jax.vmap(lambda v: jax.debug.print("v = {v}", v=v))(xs)  # once per example
+    jax.effects_barrier()
+assert captured.getvalue().count("v = ") == 3
+
+seen = []
+jax.jit(lambda v: jax.debug.callback(lambda a: seen.append(a.shape), v))(xs)
+jax.effects_barrier()
+assert seen == [(3,)]  # any Python function, called with concrete values
+assert callable(jax.debug.breakpoint)
+# --8<-- [end:debug_tools]
 
 results = {
     "out_shape": np.array(out.shape), "out": out, "nan_mask": jnp.isnan(grad),

@@ -1,5 +1,6 @@
 """Debugging in PyTorch: shapes, printing under torch.compile, NaN checks, turning compile off."""
 
+import logging
 import warnings
 
 import numpy as np
@@ -28,7 +29,7 @@ assert abstract.shape == (1000, 2) and abstract.device.type == "meta"  # nothing
 # --8<-- [start:print]
 def printing_layer(w, x):
     h = layer(w, x)
-    print("print sees values:", h.mean())  # a tensor argument: Dynamo cannot put it in a graph
+    print("print sees values:", h.mean())  # any print is a graph break in PyTorch 2.15
     return h
 
 
@@ -96,6 +97,41 @@ assert graphs == []  # nothing was compiled
 compiled(w, x)
 assert len(graphs) == 2  # one graph before the disabled function, one after
 # --8<-- [end:disable]
+
+# --8<-- [start:nan_modes]
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    with torch.autograd.detect_anomaly():  # checks backward outputs only:
+        forward_nan = torch.log(torch.tensor(-1.0))  # a NaN made in the forward pass passes
+assert torch.isnan(forward_nan)
+
+
+def sqrt_or_zero(x):  # the same trap with sqrt: 0 * (1 / (2 * sqrt(0))) is NaN here
+    return torch.where(x > 0, torch.sqrt(x), 0.0)
+
+
+xs_ = xs.clone().requires_grad_()
+sqrt_or_zero(xs_).sum().backward()
+assert torch.isnan(xs_.grad[0])
+# --8<-- [end:nan_modes]
+
+# --8<-- [start:suppress_errors]
+def failing_backend(graph_module, example_inputs):  # stands for a compiler bug
+    raise RuntimeError("backend failed")
+
+
+try:
+    torch.compile(layer, backend=failing_backend)(w, x)
+    raise AssertionError("expected a BackendCompilerFailed error")
+except torch._dynamo.exc.BackendCompilerFailed:
+    pass
+assert torch._dynamo.config.suppress_errors is False  # the default in PyTorch 2.15
+logging.getLogger("torch._dynamo").setLevel(logging.CRITICAL)  # it logs the error it hides
+torch._dynamo.reset()
+with torch._dynamo.config.patch(suppress_errors=True):
+    fallback = torch.compile(layer, backend=failing_backend)(w, x)  # runs eagerly instead
+assert torch.allclose(fallback, out)
+# --8<-- [end:suppress_errors]
 
 results = {
     "out_shape": np.array(out.shape), "out": out, "nan_mask": torch.isnan(grad),

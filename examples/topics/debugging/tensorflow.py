@@ -1,6 +1,8 @@
 """Debugging in TensorFlow: shapes, printing in tf.function, NaN checks, running eagerly."""
 
+import os
 import sys
+import tempfile
 
 import numpy as np
 import tensorflow as tf
@@ -98,6 +100,33 @@ try:
 finally:
     tf.config.run_functions_eagerly(False)
 # --8<-- [end:disable]
+
+# --8<-- [start:nan_modes]
+def sqrt_or_zero(x):  # the where() trap with sqrt instead of log
+    return tf.where(x > 0, tf.sqrt(x), tf.zeros_like(x))
+
+
+with tf.GradientTape() as tape:
+    tape.watch(xs)
+    total = tf.reduce_sum(sqrt_or_zero(xs))
+assert not np.any(np.isnan(tape.gradient(total, xs)))  # no NaN in TensorFlow 2.21
+# --8<-- [end:nan_modes]
+
+# --8<-- [start:print_stream]
+with tempfile.TemporaryFile() as captured:  # catch what reaches file descriptor 2
+    sys.stderr.flush()
+    saved_fd = os.dup(2)
+    os.dup2(captured.fileno(), 2)
+    try:
+        tf.print("to stderr")  # no output_stream given
+        sys.stderr.flush()
+    finally:
+        os.dup2(saved_fd, 2)
+        os.close(saved_fd)
+    captured.seek(0)
+    assert b"to stderr" in captured.read()
+assert callable(tf.debugging.experimental.enable_dump_debug_info)
+# --8<-- [end:print_stream]
 
 results = {
     "out_shape": np.array(out.shape), "out": out, "nan_mask": np.isnan(grad),

@@ -1,6 +1,7 @@
 """Exporting a JAX function: jax.export (serialized StableHLO) and jax2tf to a TF SavedModel."""
 
 import tempfile
+import warnings
 from pathlib import Path
 
 import jax
@@ -53,6 +54,29 @@ tf.saved_model.save(module, str(folder / "tiny_model" / "1"))
 restored = tf.saved_model.load(str(folder / "tiny_model" / "1"))
 y_saved_model = restored.serve(np.asarray(x))
 # --8<-- [end:saved_model]
+
+# --8<-- [start:jax2tf_modes]
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    jax2tf.convert(model, native_serialization=False)  # the old mode is gone: only a warning
+    jax2tf.convert(model, enable_xla=False)
+assert [w.category for w in caught] == [DeprecationWarning] * 2
+assert all("deprecated and will be removed" in str(w.message) for w in caught)
+# --8<-- [end:jax2tf_modes]
+
+# --8<-- [start:version_skew]
+poly = tf.function(  # the same model with a symbolic batch dimension
+    lambda x: jax2tf.convert(model, polymorphic_shapes=[None, "(b, 3)"], with_gradient=False)(
+        module.params, x),
+    input_signature=[tf.TensorSpec((None, 3), tf.float64)], autograph=False,
+)
+try:
+    poly(np.asarray(x))
+    skew_error = None
+except Exception as error:  # TensorFlow raises an InvalidArgumentError
+    skew_error = str(error)
+assert skew_error is not None and "failed to deserialize" in skew_error
+# --8<-- [end:version_skew]
 
 tmp.cleanup()
 assert str(reloaded.in_avals[-1].shape[0]) == "batch" and y_batch_of_3.shape == (3, 2)

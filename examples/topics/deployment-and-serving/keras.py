@@ -1,5 +1,6 @@
 """Exporting a Keras 3 model with model.export: here from the JAX backend to a TF SavedModel."""
 
+import inspect
 import os
 import tempfile
 from pathlib import Path
@@ -38,6 +39,28 @@ reloaded = tf.saved_model.load(str(folder / "tiny_model" / "1"))
 y_reloaded = reloaded.serve(x)  # the endpoint model.export creates for inference
 print("reloaded gives the same output:", np.allclose(y_reloaded, y, atol=1e-6))
 # --8<-- [end:export]
+
+# --8<-- [start:export_formats]
+def export_error(name="other", **kwargs):  # what model.export raises on this backend, or None
+    try:
+        model.export(str(folder / name), verbose=False, **kwargs)
+    except (ImportError, ValueError) as error:
+        return f"{type(error).__name__}: {error}"
+    return None
+
+
+assert inspect.signature(model.export).parameters["format"].default == "tf_saved_model"
+formats = export_error(format="unknown")  # the error lists every format Keras 3.15 knows
+assert all(f"'{name}'" in formats for name in ["tf_saved_model", "onnx", "openvino", "litert",
+                                               "torch"])
+# On the JAX backend, ONNX export needs jax2onnx and OpenVINO export openvino (neither is here),
+assert "jax2onnx" in export_error(format="onnx", input_signature=signature)
+assert "openvino" in export_error("model.xml", format="openvino",
+                                input_signature=signature)
+# LiteRT needs the TensorFlow or PyTorch backend, and .pt2 the PyTorch backend.
+assert "requires TensorFlow or PyTorch backend" in export_error(format="litert")
+assert "requires PyTorch backend" in export_error(format="torch")
+# --8<-- [end:export_formats]
 
 tmp.cleanup()
 np.testing.assert_allclose(y_reloaded, y, rtol=1e-12)

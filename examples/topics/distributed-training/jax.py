@@ -1,6 +1,7 @@
 """Data parallelism and sharding in JAX: Mesh, NamedSharding, jit with shardings, shard_map."""
 
 import os
+import warnings
 
 # --8<-- [start:devices]
 # Pretend the CPU is 4 devices, so the sample runs anywhere; this must come before importing jax.
@@ -68,6 +69,25 @@ with jax.set_mesh(mesh_2d):
 local_block = out.addressable_shards[0].data.shape  # each device holds a (4, 2) block
 sharded_matmul = out
 # --8<-- [end:sharding]
+
+# --8<-- [start:api_checks]
+assert mesh.axis_types == (jax.sharding.AxisType.Explicit,)  # make_mesh's default in JAX 0.12
+assert str(jax.typeof(X_sharded)) == "float64[8@data,3]"  # the sharding is part of the type
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    with mesh:  # the older form
+        pass
+    pmapped = jax.pmap(lambda v: v * 2)(jnp.ones(4))  # pmap: still runs, with no warning
+assert [w.category for w in caught] == [DeprecationWarning]
+assert "`with mesh:` context manager has been deprecated" in str(caught[0].message)
+assert "Old way of doing parallel map" in jax.pmap.__doc__ and pmapped.shape == (4,)
+try:  # the option that restored the old pmap implementation is gone
+    jax.config.update("jax_pmap_shmap_merge", False)
+    option_exists = True
+except AttributeError:
+    option_exists = False
+assert not option_exists
+# --8<-- [end:api_checks]
 
 assert X_sharded.sharding == NamedSharding(mesh, P("data"))
 assert [shard.data.shape for shard in X_sharded.addressable_shards] == [(2, 3)] * 4

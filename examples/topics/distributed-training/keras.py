@@ -1,6 +1,7 @@
 """Data and model parallelism with Keras 3's keras.distribution (JAX backend only)."""
 
 import os
+from pathlib import Path
 
 # keras.distribution is implemented for the JAX backend; both variables must precede the imports.
 os.environ["KERAS_BACKEND"] = "jax"
@@ -43,6 +44,11 @@ wide = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4, use_bias=False
 kernel_spec = wide.layers[0].kernel.value.sharding.spec  # PartitionSpec(None, 'model')
 # --8<-- [end:sharding]
 
+# --8<-- [start:backend_support]
 assert tuple(kernel_spec) == (None, "model")
+backends = Path(keras.__file__).parent / "src" / "backend"  # read as text: no other framework loads
+assert "This is just a prototype" in (backends / "tensorflow" / "distribution_lib.py").read_text()
+assert not (backends / "torch" / "distribution_lib.py").exists()
+# --8<-- [end:backend_support]
 assert updated_w.shape == (3,)
 results = {"updated_w": updated_w}

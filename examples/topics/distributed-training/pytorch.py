@@ -72,7 +72,12 @@ fsdp_grad = fsdp_model.weight.grad.full_tensor().squeeze(0)
 dist.destroy_process_group()
 store.cleanup()
 
+# --8<-- [start:fsdp_checks]
 assert type(fsdp_model.weight).__name__ == "DTensor" and fsdp_model.weight.placements == (Shard(0),)
+from torch.distributed.fsdp import FullyShardedDataParallel  # noqa: E402 - FSDP1 still ships
+
+assert isinstance(FullyShardedDataParallel, type)
+# --8<-- [end:fsdp_checks]
 torch.testing.assert_close(grad, torch.func.grad(loss_fn)(w0, X, y))  # same as one process
 torch.testing.assert_close(fsdp_grad, grad)
 assert local_rows == 8 // world_size and sharded_matmul.shape == (8, 4)

@@ -64,7 +64,11 @@ local_rows = dtensor.unpack(out)[0].shape[0]  # 8 / 4 = 2 rows per device
 sharded_matmul = tf.concat(dtensor.unpack(out), axis=0)
 # --8<-- [end:sharding]
 
+# --8<-- [start:dtensor_checks]
 assert strategy.num_replicas_in_sync == 4 and local_rows == 2
+assert tf.experimental.dtensor.Mesh  # the public API is under tf.experimental only:
+assert getattr(getattr(tf, "dtensor", None), "Mesh", None) is None  # no tf.dtensor.Mesh
+# --8<-- [end:dtensor_checks]
 with tf.GradientTape() as tape:
     tape.watch(w0)
     full_batch_loss = loss_fn(w0, X, y)

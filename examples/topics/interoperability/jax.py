@@ -26,7 +26,15 @@ exchanged = jnp.from_dlpack(x_torch)
 print("gram:", gram.tolist())
 # --8<-- [end:dlpack]
 
+# --8<-- [start:sharing_checks]
 assert seen_by_jax == 0.0 and not back_np.flags.writeable and same_memory
+try:  # a bare DLPack capsule is refused: JAX 0.12 wants the array itself
+    jnp.from_dlpack(x_torch.__dlpack__())
+    capsule_error = ""
+except TypeError as error:
+    capsule_error = str(error)
+assert "must have __dlpack__ and __dlpack_device__ methods" in capsule_error
+# --8<-- [end:sharing_checks]
 assert gram.dtype == jnp.float64 and gram.shape == (2, 2)
 assert jnp.allclose(gram, x @ x.T)
 results = {"exchanged": exchanged, "gram": gram}

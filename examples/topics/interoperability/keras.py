@@ -27,6 +27,9 @@ y_np = keras.ops.convert_to_numpy(y)  # back to NumPy, whichever the backend
 print("gram:", keras.ops.convert_to_numpy(gram).tolist())
 # --8<-- [end:backends]
 
+# --8<-- [start:backend_checks]
+assert "dangerous" in keras.config.set_backend.__doc__  # its own docstring says so
 assert type(x).__module__.split(".")[0] in {"jax", "jaxlib", "tensorflow", "torch"}
 np.testing.assert_allclose(y_np, [[2.0, -1.0], [8.0, -1.0]])
+# --8<-- [end:backend_checks]
 results = {"exchanged": keras.ops.convert_to_numpy(x), "gram": keras.ops.convert_to_numpy(gram)}

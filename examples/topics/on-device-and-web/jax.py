@@ -46,6 +46,11 @@ y_device = interpreter.get_tensor(output_detail["index"])
 print("matches the model, within 1e-6:", np.allclose(y_device, y, atol=1e-6))
 # --8<-- [end:run]
 
+# --8<-- [start:from_jax]
+from_jax_doc = tf.lite.TFLiteConverter.experimental_from_jax.__doc__
+assert "THIS FUNCTION IS DEPRECATED" in from_jax_doc and "jax2tf.convert" in from_jax_doc
+# --8<-- [end:from_jax]
+
 tmp.cleanup()
 np.testing.assert_allclose(y_device, y, rtol=1e-6)
 results = {"y_device": y_device}

@@ -35,6 +35,15 @@ y_device = run(**{input_name: x})["output_0"]
 print("matches the model, within 1e-6:", np.allclose(y_device, y, atol=1e-6))
 # --8<-- [end:run]
 
+# --8<-- [start:onnx_export]
+try:  # on the TensorFlow backend, Keras 3.15 exports ONNX through tf2onnx (not installed here)
+    model.export(str(folder / "model.onnx"), format="onnx", verbose=False)
+    onnx_error = ""
+except ImportError as error:
+    onnx_error = str(error)
+assert "requires the tf2onnx module" in onnx_error
+# --8<-- [end:onnx_export]
+
 tmp.cleanup()
 np.testing.assert_allclose(y_device, y, rtol=1e-6)
 results = {"y_device": y_device}

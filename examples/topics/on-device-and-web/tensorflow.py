@@ -1,6 +1,7 @@
 """TensorFlow to LiteRT: convert to a .tflite flatbuffer and run it with the LiteRT interpreter."""
 
 import tempfile
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -46,6 +47,17 @@ run = interpreter.get_signature_runner()  # the model's one signature, called by
 y_device = run(x=x)["output_0"]  # NumPy in, dict of NumPy out
 print("matches the model, within 1e-6:", np.allclose(y_device, y, atol=1e-6))
 # --8<-- [end:run]
+
+# --8<-- [start:litert_runtime]
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    old_interpreter = tf.lite.Interpreter(model_path=str(folder / "model.tflite"))  # still here
+assert any(w.category is UserWarning and "tf.lite.Interpreter is deprecated and is scheduled for "
+           "deletion in\n    TF 2.20" in str(w.message) for w in caught)
+from ai_edge_litert.compiled_model import CompiledModel  # noqa: E402 - LiteRT's newer API
+
+assert callable(CompiledModel.from_file)
+# --8<-- [end:litert_runtime]
 
 tmp.cleanup()
 assert y_device.dtype == np.float32 and y_device.shape == (2, 2)

@@ -1,5 +1,7 @@
 """Randomness and state in Flax NNX: nnx.Rngs streams, and module state mutated under nnx.jit."""
 
+import warnings
+
 import jax
 
 jax.config.update("jax_enable_x64", True)  # float64, to compare exactly with the other tabs
@@ -41,5 +43,13 @@ for batch in batches:
 assert int(running.count[...]) == 4
 print("count:", int(running.count[...]), "mean:", running.mean[...].round(4))
 # --8<-- [end:state]
+
+# --8<-- [start:value_deprecated]
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    old_spelling = running.count.value  # what running.count[...] replaces
+assert int(old_spelling) == 4  # it still works, and warns (Flax 0.12):
+assert any(issubclass(w.category, DeprecationWarning) for w in caught)
+# --8<-- [end:value_deprecated]
 
 results = {"count": running.count[...], "running_mean": running.mean[...]}

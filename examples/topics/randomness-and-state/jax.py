@@ -3,6 +3,10 @@
 import jax
 
 jax.config.update("jax_enable_x64", True)  # float64, to compare exactly with the other tabs
+import os  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+
 import jax.numpy as jnp  # noqa: E402
 import numpy as np  # noqa: E402
 
@@ -53,6 +57,22 @@ for batch in batches:
 assert int(state["count"]) == 4
 print("count:", int(state["count"]), "mean:", state["mean"].round(4))
 # --8<-- [end:state]
+
+# --8<-- [start:keys_compiled]
+assert jax.config.jax_default_prng_impl == "threefry2x32"  # JAX 0.12's default generator
+sample = jax.jit(lambda k: jax.random.normal(k, (3,)))
+assert jnp.array_equal(sample(jax.random.key(0)), jax.random.normal(jax.random.key(0), (3,)))
+captured_key = jax.random.key(1)
+constant = jax.jit(lambda x: x + jax.random.normal(captured_key, (3,)))  # key baked in
+assert jnp.array_equal(constant(jnp.zeros(3)), constant(jnp.zeros(3)))  # same every call
+
+flag = {**os.environ, "XLA_FLAGS": "--xla_gpu_deterministic_ops=true", "JAX_PLATFORMS": "cpu"}
+check = subprocess.run(  # XLA aborts on a flag it does not know; this one it accepts
+    [sys.executable, "-c", "import jax.numpy as jnp; jnp.zeros(1).block_until_ready()"],
+    env=flag, capture_output=True,
+)
+assert check.returncode == 0
+# --8<-- [end:keys_compiled]
 
 results = {
     "sorted_order": jnp.sort(order), "count": state["count"], "running_mean": state["mean"]

@@ -2,6 +2,7 @@
 
 import numpy as np
 import torch
+import torch._inductor.config  # fallback_random
 
 # --8<-- [start:seed]
 torch.manual_seed(0)  # seeds the global generator (CPU and every CUDA device)
@@ -62,6 +63,36 @@ assert int(running.count) == 4 and set(running.state_dict()) == {"count", "mean"
 assert len(list(running.parameters())) == 0
 print("count:", int(running.count), "mean:", running.mean.numpy().round(4))
 # --8<-- [end:state]
+
+# --8<-- [start:compiled_random]
+def noisy(x):
+    return x + torch.randn(x.shape, dtype=x.dtype)
+
+
+zeros = torch.zeros(4, dtype=torch.float64)
+torch.manual_seed(0)
+eager_noise = noisy(zeros)
+compiled_noisy = torch.compile(noisy)  # Inductor: its own random-number code
+torch.manual_seed(0)
+compiled_noise = compiled_noisy(zeros)
+torch.manual_seed(0)
+assert torch.equal(compiled_noisy(zeros), compiled_noise)  # reproducible from the seed
+assert not torch.equal(compiled_noise, eager_noise)  # but not eager's numbers
+torch._dynamo.reset()
+with torch._inductor.config.patch(fallback_random=True):  # call the eager generator instead
+    torch.manual_seed(0)
+    assert torch.equal(torch.compile(noisy)(zeros), eager_noise)
+# --8<-- [end:compiled_random]
+
+# --8<-- [start:compiled_state]
+compiled_running = RunningMean(3)
+compiled_update = torch.compile(compiled_running, fullgraph=True)  # no graph break allowed
+for batch in batches:
+    compiled_update(batch)  # in-place buffer updates inside the compiled graph
+assert int(compiled_running.count) == 4
+assert torch.allclose(compiled_running.mean, running.mean)
+assert callable(torch.use_deterministic_algorithms)
+# --8<-- [end:compiled_state]
 
 results = {
     "sorted_order": torch.sort(order).values, "count": running.count,

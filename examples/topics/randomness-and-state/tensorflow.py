@@ -58,6 +58,20 @@ assert int(running.count) == 4 and len(running.trainable_variables) == 0
 print("count:", int(running.count), "mean:", running.mean.numpy().round(4))
 # --8<-- [end:state]
 
+# --8<-- [start:generators]
+assert gen.algorithm == tf.random.Algorithm.PHILOX.value  # from_seed's default algorithm
+in_graph_gen = tf.random.Generator.from_seed(0)
+
+
+@tf.function
+def draw():
+    return in_graph_gen.normal([])  # the generator's state is a tf.Variable
+
+
+assert float(draw()) != float(draw())  # it advances on every call of the graph
+assert callable(tf.config.experimental.enable_op_determinism)
+# --8<-- [end:generators]
+
 results = {
     "sorted_order": tf.sort(order), "count": running.count, "running_mean": running.mean
 }

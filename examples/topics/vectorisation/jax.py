@@ -74,6 +74,23 @@ flipped = jax.vmap(lambda x: jnp.where(jnp.sum(x) < 0, -x, x))(xs)  # select per
 assert jnp.all(jnp.sum(flipped, axis=1) >= 0)
 # --8<-- [end:control_flow]
 
+# --8<-- [start:limits]
+in_pieces = jax.lax.map(lambda b: distance(xs[0], b), ys, batch_size=2)  # vmap over pieces
+assert jnp.allclose(in_pieces, one_to_many(xs[0], ys))
+assert jax.vmap(lambda x: x.sum(), out_axes=0)(xs).shape == (5,)
+
+
+def host_sine(x):  # a callback to NumPy: JAX cannot know how to batch it
+    return jax.pure_callback(np.sin, jax.ShapeDtypeStruct(x.shape, x.dtype), x)
+
+
+try:
+    jax.vmap(host_sine)(xs)  # no batching rule chosen: an error, not a slow fallback
+    raise AssertionError("expected a NotImplementedError")
+except NotImplementedError as err:
+    assert "vmap_method" in str(err)
+# --8<-- [end:limits]
+
 results = {
     "distances": distances, "predictions": predictions, "ensemble": ensemble, "flipped": flipped
 }

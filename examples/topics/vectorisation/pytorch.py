@@ -1,5 +1,7 @@
 """Vectorisation in PyTorch: torch.func.vmap over a function written for one example."""
 
+import warnings
+
 import numpy as np
 import torch
 
@@ -71,6 +73,32 @@ except RuntimeError as err:
 flipped = torch.func.vmap(lambda x: torch.where(torch.sum(x) < 0, -x, x))(xs)
 assert torch.all(torch.sum(flipped, dim=1) >= 0)
 # --8<-- [end:control_flow]
+
+# --8<-- [start:limits]
+assert torch.vmap is torch.func.vmap  # one function, two names
+try:
+    torch.func.vmap(lambda x: x + torch.rand(()))(xs)  # randomness="error" unless told
+    raise AssertionError("expected a RuntimeError")
+except RuntimeError as err:
+    assert "randomness" in str(err)
+assert torch.func.vmap(lambda x: x + torch.rand(()), randomness="same")(xs).shape == (5, 3)
+assert torch.equal(torch.func.vmap(distance, in_dims=(None, 0), chunk_size=2)(xs[0], ys),
+                   one_to_many(xs[0], ys))  # chunk_size: the batch in pieces, same result
+assert torch.func.vmap(lambda x: x.sum(), out_dims=0)(xs).shape == (5,)
+
+shared = torch.zeros(3, dtype=torch.float64)
+try:
+    torch.func.vmap(lambda x: shared.add_(x))(xs)  # in place into an unbatched tensor
+    raise AssertionError("expected a RuntimeError")
+except RuntimeError:
+    pass
+assert torch.func.vmap(lambda x: x.clone().add_(1))(xs).shape == (5, 3)  # batched: fine
+
+with warnings.catch_warnings(record=True) as caught:  # histc has no batching rule:
+    warnings.simplefilter("always")  # a per-example fallback runs, and warns
+    torch.func.vmap(lambda x: torch.histc(x, bins=3))(xs)
+assert any("performance drop" in str(w.message) for w in caught)
+# --8<-- [end:limits]
 
 results = {
     "distances": distances, "predictions": predictions, "ensemble": ensemble, "flipped": flipped

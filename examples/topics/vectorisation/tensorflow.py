@@ -1,5 +1,8 @@
 """Vectorisation in TensorFlow: tf.vectorized_map over a function written for one example."""
 
+import inspect
+import logging
+
 import numpy as np
 import tensorflow as tf
 
@@ -74,6 +77,35 @@ except tf.errors.OperatorNotAllowedInGraphError:
 flipped = tf.vectorized_map(lambda x: tf.where(tf.reduce_sum(x) < 0, -x, x), xs)
 assert bool(tf.reduce_all(tf.reduce_sum(flipped, axis=1) >= 0))
 # --8<-- [end:control_flow]
+
+# --8<-- [start:limits]
+assert "experimental feature" in tf.vectorized_map.__doc__  # its own docstring, TF 2.21
+assert inspect.signature(tf.vectorized_map).parameters["fallback_to_while_loop"].default
+
+traces = []
+
+
+def traced_distance(b):
+    traces.append(1)  # Python: runs once per trace
+    return distance(xs[0], b)
+
+
+tf.vectorized_map(traced_distance, ys)
+tf.vectorized_map(traced_distance, ys)
+assert len(traces) == 2  # called eagerly, each call traces again
+
+logged = []
+
+
+class ListHandler(logging.Handler):
+    def emit(self, record):
+        logged.append(record.getMessage())
+
+
+tf.get_logger().addHandler(ListHandler())
+tf.vectorized_map(lambda x: tf.strings.length(tf.strings.as_string(x)), xs)  # no pfor rule
+assert any("Using a while_loop for converting AsString" in m for m in logged)
+# --8<-- [end:limits]
 
 results = {
     "distances": distances, "predictions": predictions, "ensemble": ensemble, "flipped": flipped
