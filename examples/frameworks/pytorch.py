@@ -82,7 +82,12 @@ assert isinstance(torch.load(buffer, weights_only=False), torch.nn.Linear)  # tr
 import importlib.util  # noqa: E402
 
 assert hasattr(torch, "cuda") and hasattr(torch.backends, "mps") and hasattr(torch, "xpu")
-assert importlib.util.find_spec("torch_xla") is None  # TPUs need a separate package
+try:  # no "tpu" device type in the main package: TPUs need a separate one (torch_xla, torch_tpu)
+    torch.device("tpu")
+    raise AssertionError("expected the main package to have no tpu device type")
+except RuntimeError as error:
+    assert "device type at start of device string: tpu" in str(error)
+assert importlib.util.find_spec("torch_xla") is None  # and this site installs neither
 # --8<-- [end:backends_in_main_build]
 
 # --8<-- [start:two_apis]
