@@ -34,7 +34,16 @@ def first_result_pages(page, query: str) -> list[str]:
     box = page.locator("input.md-search__input")
     box.click()
     box.fill("")
-    box.press_sequentially(query)
+    # Results of the previous query stay listed until the worker answers the next one, and typing
+    # letter by letter also sends every prefix, answered in whatever order. So: wait for the empty
+    # box's placeholder, then send the whole query as one keystroke does after a paste; the
+    # results read below can then only be this query's.
+    page.wait_for_function(
+        "() => /Type to start/.test(document.querySelector('.md-search-result__meta').textContent)"
+    )
+    box.evaluate("(box, query) => { box.value = query; "
+                 "box.dispatchEvent(new KeyboardEvent('keyup', {key: 'v', ctrlKey: true})); }",
+                 query)
     # Wait for this query's results to be rendered: the meta line counts them, and the list is
     # filled a moment later (reading it in between gives no results on a busy machine).
     page.wait_for_function(
