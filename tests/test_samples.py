@@ -28,7 +28,11 @@ FRAMEWORKS = ("pytorch", "tensorflow", "jax")  # every topic has all three
 OPTIONAL = ("keras", "flax")  # where Keras or Flax has an idiom of its own
 # Default tolerance: float64 samples agree to rounding. Topics listed here compute in float32 or
 # train for several steps, where the order of floating-point operations differs by framework.
-TOLERANCE = {"default": (1e-6, 1e-8)}
+TOLERANCE = {
+    "default": (1e-6, 1e-8),
+    "topics/porting-models": (1e-5, 1e-6),  # float32 layers; summation order differs
+    "topics/transformer-block": (1e-4, 1e-5),  # float32, several training steps
+}
 
 
 def rel(path: Path) -> str:

@@ -92,3 +92,31 @@ def test_search_finds_api_names_offline_from_file_urls(page, offline_site):
         return urlsplit((offline_site / (location or "index.html")).as_uri()).path
 
     check_queries(page, offline_site, path_of)
+
+
+# Words readers type for the training lifecycle, and the page (or pages) of which one must answer
+# among the first results.
+READER_QUERIES = {
+    "DataLoader": "topics/data-loading/",
+    "tf.data": "topics/data-loading/",
+    "checkpoint": "topics/checkpointing/",
+    "safetensors": "topics/checkpointing/",
+    "bfloat16": "topics/numerics-and-precision/",
+    "mixed precision": "topics/numerics-and-precision/",
+    "autocast": "topics/numerics-and-precision/",
+    "state_dict": ("topics/checkpointing/", "topics/porting-models/"),
+    "MultiHeadAttention": "topics/transformer-block/",
+}
+
+
+def test_search_answers_reader_queries_with_the_page_on_it(page, served):
+    page.goto(served)
+    base = urlsplit(served).path
+    problems = []
+    for query, expected in READER_QUERIES.items():
+        wanted = {base + path for path in ([expected] if isinstance(expected, str) else expected)}
+        found = first_result_pages(page, query)
+        if not wanted & set(found):
+            problems.append(f"{query!r}: first results {found}, expected one of {sorted(wanted)}")
+        page.keyboard.press("Escape")
+    assert not problems, "Search missed the page for:\n" + "\n".join(problems)

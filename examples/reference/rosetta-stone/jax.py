@@ -82,6 +82,19 @@ out16 = layer16(x.astype(jnp.float32))  # computes in bfloat16, keeps float32 we
 assert out16.dtype == jnp.bfloat16 and layer16.kernel.dtype == jnp.float32
 results["mixed-precision"] = [out16.dtype.itemsize, *out16.shape]
 
+# --8<-- [start:default-dtype]
+from_python = jnp.array([1.0]).dtype  # float64 here, because this file enables x64
+with jax.enable_x64(False):  # JAX's default: x64 off
+    default_float = jnp.array([1.0]).dtype  # float32; float64 NumPy input too
+# --8<-- [end:default-dtype]
+assert from_python == jnp.float64 and default_float == jnp.float32
+results["default-dtype"] = default_float.itemsize
+
+# --8<-- [start:bfloat16]
+x_bf16 = (x / 3).astype(jnp.bfloat16)  # 8 significant bits, float32's exponent range
+# --8<-- [end:bfloat16]
+results["bfloat16"] = x_bf16.astype(jnp.float64)  # rounded the same way in all three
+
 # Shapes -----------------------------------------------------------------------------------
 
 # --8<-- [start:reshape]
@@ -394,6 +407,22 @@ evaluated = drop(x)  # identity in eval mode
 # --8<-- [end:eval-mode]
 results["eval-mode"] = evaluated
 
+# --8<-- [start:attention]
+q, k, v = x[None, :, None], 2 * x[None, :, None], x[None, :, None] ** 2  # (batch, seq, heads, dim)
+att = jax.nn.dot_product_attention(q, k, v, is_causal=True)  # softmax(q k^T / sqrt(dim)) v
+# nnx.MultiHeadAttention adds the q, k, v and output projections
+# --8<-- [end:attention]
+results["attention"] = att[0, :, 0]  # (seq, dim)
+
+# --8<-- [start:port-linear]
+weight = kernel.T  # a PyTorch Linear weight is (out, in) = (2, 3)
+linear = nnx.Linear(3, 2, param_dtype=jnp.float64, rngs=nnx.Rngs(0))
+linear.kernel[...] = weight.T  # a Flax kernel is (in, out): transpose
+linear.bias[...] = jnp.zeros(2)
+ported = linear(x)
+# --8<-- [end:port-linear]
+results["port-linear"] = ported
+
 
 # --8<-- [start:training-step]
 def train_step(params, opt_state, opt):  # usually wrapped in jax.jit
@@ -469,6 +498,37 @@ graphdef, abstract_state = nnx.split(abstract)  # structure, shapes and dtypes; 
 restored = nnx.merge(graphdef, checkpointer.restore(tmp / "layer", abstract_state))
 # --8<-- [end:save-load]
 results["save-load"] = restored(x)
+
+# --8<-- [start:data-batches]
+import grain  # noqa: E402
+
+data = np.arange(10.0).reshape(5, 2)  # 5 examples of 2 features
+ds = grain.MapDataset.source(data).batch(2)  # .shuffle(seed=0) before .batch to shuffle
+batch_sums = [jnp.sum(batch) for batch in ds]  # NumPy batches of 2, 2, then 1
+# --8<-- [end:data-batches]
+results["data-batches"] = jnp.stack(batch_sums)
+
+# --8<-- [start:checkpoint]
+opt = optax.sgd(learning_rate=0.1, momentum=0.9)
+params, opt_state, _ = train_step(w, opt.init(w), opt)
+checkpointer = ocp.StandardCheckpointer()
+checkpointer.save(tmp / "ckpt", {"params": params, "opt_state": opt_state})  # one pytree
+checkpointer.wait_until_finished()
+
+target = {"params": w, "opt_state": opt.init(w)}  # the structure to restore into
+ckpt = checkpointer.restore(tmp / "ckpt", jax.tree.map(ocp.utils.to_shape_dtype_struct, target))
+params, opt_state, _ = train_step(ckpt["params"], ckpt["opt_state"], opt)
+# --8<-- [end:checkpoint]
+results["checkpoint"] = params  # the same as two steps without the restart
+
+# --8<-- [start:safetensors]
+from safetensors.flax import load_file, save_file  # noqa: E402
+
+save_file({"kernel": layer.kernel[...], "bias": layer.bias[...]},
+          tmp / "layer.safetensors")  # flat name -> array, no pickle
+tensors = load_file(tmp / "layer.safetensors")  # {"kernel": (3, 2), "bias": (2,)}
+# --8<-- [end:safetensors]
+results["safetensors"] = tensors["kernel"]  # (in, out)
 
 # --8<-- [start:export]
 exported = jax.export.export(jax.jit(layer))(jax.ShapeDtypeStruct(x.shape, x.dtype))
@@ -551,6 +611,15 @@ assert optax.softmax_cross_entropy_with_integer_labels(x, labels).shape == (2,) 
 value_first, grad_second = jax.value_and_grad(f)(w)
 assert value_first.shape == () and grad_second.shape == w.shape  # (value, grad)
 # --8<-- [end:evidence-training]
+
+# --8<-- [start:evidence-lifecycle]
+import inspect  # noqa: E402
+
+assert inspect.signature(grain.MapDataset.batch).parameters["drop_remainder"].default is False
+assert [len(batch) for batch in ds] == [2, 2, 1]  # the last, short batch is kept
+assert q.shape == (1, 2, 1, 3) and att.shape == (1, 2, 1, 3)  # (batch, seq, heads, dim)
+assert linear.kernel.shape == (3, 2)  # (in, out)
+# --8<-- [end:evidence-lifecycle]
 
 # ------------------------------------------------------------------------------------------
 assert jnp.array_equal(steps, jnp.array([0, 3, 6, 9]))

@@ -77,6 +77,18 @@ with torch.autocast("cpu", dtype=torch.bfloat16):  # "cuda" on a GPU
 assert out16.dtype == torch.bfloat16 and layer16.weight.dtype == torch.float32
 results["mixed-precision"] = [out16.dtype.itemsize, *out16.shape]
 
+# --8<-- [start:default-dtype]
+default_float = torch.get_default_dtype()  # float32; torch.set_default_dtype() changes it
+from_python = torch.tensor([1.0]).dtype  # float32; from float64 NumPy: float64
+# --8<-- [end:default-dtype]
+assert default_float == from_python == torch.float32 and torch.tensor(a).dtype == torch.float64
+results["default-dtype"] = from_python.itemsize
+
+# --8<-- [start:bfloat16]
+x_bf16 = (x / 3).to(torch.bfloat16)  # 8 significant bits, float32's exponent range
+# --8<-- [end:bfloat16]
+results["bfloat16"] = x_bf16.double()  # rounded the same way in all three
+
 # Shapes -----------------------------------------------------------------------------------
 
 # --8<-- [start:reshape]
@@ -398,6 +410,21 @@ evaluated = drop(x)  # identity in eval mode
 # --8<-- [end:eval-mode]
 results["eval-mode"] = evaluated
 
+# --8<-- [start:attention]
+q, k, v = x[None, None], 2 * x[None, None], x[None, None] ** 2  # (batch, heads, seq, dim)
+att = F.scaled_dot_product_attention(q, k, v, is_causal=True)  # softmax(q k^T / sqrt(dim)) v
+# --8<-- [end:attention]
+results["attention"] = att[0, 0]  # (seq, dim)
+
+# --8<-- [start:port-linear]
+weight = kernel.T  # a PyTorch Linear weight is (out, in) = (2, 3)
+linear = torch.nn.Linear(3, 2, dtype=torch.float64)
+linear.load_state_dict({"weight": torch.from_numpy(weight),
+                        "bias": torch.zeros(2, dtype=torch.float64)})
+ported = linear(x)  # x @ weight.T + bias
+# --8<-- [end:port-linear]
+results["port-linear"] = ported
+
 
 # --8<-- [start:training-step]
 def train_step(params, opt):
@@ -477,6 +504,37 @@ restored = torch.nn.Linear(3, 2, dtype=torch.float64)  # rebuild the module in c
 restored.load_state_dict(torch.load(tmp / "layer.pt"))  # weights_only=True by default
 # --8<-- [end:save-load]
 results["save-load"] = restored(x)
+
+# --8<-- [start:data-batches]
+from torch.utils.data import DataLoader, TensorDataset  # noqa: E402
+
+data = torch.arange(10.0, dtype=torch.float64).reshape(5, 2)  # 5 examples of 2 features
+loader = DataLoader(TensorDataset(data), batch_size=2)  # shuffle=True to reshuffle each epoch
+batch_sums = [batch.sum() for (batch,) in loader]  # batches of 2, 2, then 1 (drop_last=False)
+# --8<-- [end:data-batches]
+results["data-batches"] = torch.stack(batch_sums)
+
+# --8<-- [start:checkpoint]
+params = torch.nn.Parameter(w.clone())
+opt = torch.optim.SGD([params], lr=0.1, momentum=0.9)
+train_step(params, opt)
+torch.save({"params": params.detach(), "opt": opt.state_dict(), "step": 1}, tmp / "ckpt.pt")
+
+ckpt = torch.load(tmp / "ckpt.pt")  # a new process would rebuild params and opt first
+params = torch.nn.Parameter(ckpt["params"])
+opt = torch.optim.SGD([params], lr=0.1, momentum=0.9)
+opt.load_state_dict(ckpt["opt"])  # restores the momentum buffer too
+train_step(params, opt)
+# --8<-- [end:checkpoint]
+results["checkpoint"] = params  # the same as two steps without the restart
+
+# --8<-- [start:safetensors]
+from safetensors.torch import load_file, save_file  # noqa: E402
+
+save_file(layer.state_dict(), tmp / "layer.safetensors")  # flat name -> tensor, no pickle
+tensors = load_file(tmp / "layer.safetensors")  # {"weight": (2, 3), "bias": (2,)}
+# --8<-- [end:safetensors]
+results["safetensors"] = tensors["weight"].T  # (in, out), like a Keras or Flax kernel
 
 # --8<-- [start:export]
 program = torch.export.export(layer, (x,))  # a whole-graph, Python-free program
@@ -601,6 +659,19 @@ try:
 except pickle.UnpicklingError:
     pass
 # --8<-- [end:evidence-saving]
+
+# --8<-- [start:evidence-lifecycle]
+import inspect  # noqa: E402
+
+assert torch.get_default_dtype() == torch.float32 and torch.tensor([1.0]).dtype == torch.float32
+loader_args = inspect.signature(DataLoader.__init__).parameters
+assert not loader_args["shuffle"].default and loader_args["drop_last"].default is False
+assert [len(batch) for (batch,) in loader] == [2, 2, 1]  # the last, short batch is kept
+mha_args = inspect.signature(torch.nn.MultiheadAttention.__init__).parameters
+assert mha_args["batch_first"].default is False  # the layer wants (seq, batch, embed)
+assert q.shape == (1, 1, 2, 3) and att.shape == (1, 1, 2, 3)  # (batch, heads, seq, dim)
+assert linear.weight.shape == (2, 3)  # (out, in)
+# --8<-- [end:evidence-lifecycle]
 
 # ------------------------------------------------------------------------------------------
 assert torch.equal(steps, torch.tensor([0, 3, 6, 9]))

@@ -78,6 +78,19 @@ out16 = layer16(tf.cast(x, tf.float32))  # computes in bfloat16, keeps float32 w
 assert out16.dtype == tf.bfloat16 and layer16.kernel.dtype == "float32"
 results["mixed-precision"] = [out16.dtype.size, *out16.shape]
 
+# --8<-- [start:default-dtype]
+default_float = keras.config.floatx()  # "float32": Keras weights; set_floatx() changes it
+from_python = tf.constant([1.0]).dtype  # float32; from float64 NumPy: float64
+# --8<-- [end:default-dtype]
+assert default_float == "float32" and from_python == tf.float32
+assert tf.constant(a).dtype == tf.float64
+results["default-dtype"] = from_python.size
+
+# --8<-- [start:bfloat16]
+x_bf16 = tf.cast(x / 3, tf.bfloat16)  # 8 significant bits, float32's exponent range
+# --8<-- [end:bfloat16]
+results["bfloat16"] = tf.cast(x_bf16, tf.float64)  # rounded the same way in all three
+
 # Shapes -----------------------------------------------------------------------------------
 
 # --8<-- [start:reshape]
@@ -409,6 +422,22 @@ evaluated = drop(x, training=False)  # fit() passes training=True, predict() Fal
 # --8<-- [end:eval-mode]
 results["eval-mode"] = evaluated
 
+# --8<-- [start:attention]
+q, k, v = x[None, :, None], 2 * x[None, :, None], x[None, :, None] ** 2  # (batch, seq, heads, dim)
+att = keras.ops.dot_product_attention(q, k, v, is_causal=True)  # softmax(q k^T / sqrt(dim)) v
+# keras.layers.MultiHeadAttention adds the q, k, v and output projections
+# --8<-- [end:attention]
+results["attention"] = att[0, :, 0]  # (seq, dim)
+
+# --8<-- [start:port-linear]
+weight = kernel.T  # a PyTorch Linear weight is (out, in) = (2, 3)
+dense_port = keras.layers.Dense(2, dtype="float64")
+dense_port.build((None, 3))
+dense_port.set_weights([weight.T, np.zeros(2)])  # a Keras kernel is (in, out): transpose
+ported = dense_port(x)
+# --8<-- [end:port-linear]
+results["port-linear"] = ported
+
 
 # --8<-- [start:training-step]
 def train_step(params, opt):  # wrap in @tf.function for speed
@@ -497,6 +526,36 @@ restored.load_weights(tmp / "model.weights.h5")
 # --8<-- [end:save-load]
 results["save-load"] = restored(x)
 
+# --8<-- [start:data-batches]
+data = np.arange(10.0).reshape(5, 2)  # 5 examples of 2 features
+ds = tf.data.Dataset.from_tensor_slices(data).batch(2)  # .shuffle(5) before .batch to shuffle
+batch_sums = [tf.reduce_sum(batch) for batch in ds]  # batches of 2, 2, then 1
+# --8<-- [end:data-batches]
+results["data-batches"] = tf.stack(batch_sums)
+
+# --8<-- [start:checkpoint]
+params = tf.Variable(w)
+opt = keras.optimizers.SGD(learning_rate=0.1, momentum=0.9)
+train_step(params, opt)
+path = tf.train.Checkpoint(params=params, opt=opt).save(tmp / "ckpt")  # variables only
+
+params = tf.Variable(tf.zeros_like(w))  # a new process would rebuild params and opt first
+opt = keras.optimizers.SGD(learning_rate=0.1, momentum=0.9)
+opt.build([params])  # create the momentum slots, then restore into them
+tf.train.Checkpoint(params=params, opt=opt).restore(path).assert_consumed()
+train_step(params, opt)
+# --8<-- [end:checkpoint]
+results["checkpoint"] = params  # the same as two steps without the restart
+
+# --8<-- [start:safetensors]
+from safetensors.tensorflow import load_file, save_file  # noqa: E402
+
+save_file({"kernel": tf.constant(layer.kernel), "bias": tf.constant(layer.bias)},
+          tmp / "layer.safetensors")  # flat name -> tensor, no pickle
+tensors = load_file(tmp / "layer.safetensors")  # {"kernel": (3, 2), "bias": (2,)}
+# --8<-- [end:safetensors]
+results["safetensors"] = tensors["kernel"]  # (in, out)
+
 # --8<-- [start:export]
 model.export(tmp / "saved_model", verbose=False)  # a SavedModel for TF Serving
 serving = tf.saved_model.load(tmp / "saved_model")
@@ -582,6 +641,14 @@ except ValueError:
     pass
 assert keras.losses.MeanSquaredError()(y, 0.5 * y).dtype == tf.float32  # float64 in, float32 out
 # --8<-- [end:evidence-training]
+
+# --8<-- [start:evidence-lifecycle]
+assert keras.config.floatx() == "float32" and tf.constant([1.0]).dtype == tf.float32
+assert inspect.signature(tf.data.Dataset.batch).parameters["drop_remainder"].default is False
+assert [int(batch.shape[0]) for batch in ds] == [2, 2, 1]  # the last, short batch is kept
+assert q.shape == (1, 2, 1, 3) and att.shape == (1, 2, 1, 3)  # (batch, seq, heads, dim)
+assert tuple(dense_port.kernel.shape) == (3, 2)  # (in, out)
+# --8<-- [end:evidence-lifecycle]
 
 # ------------------------------------------------------------------------------------------
 assert np.array_equal(steps, [0, 3, 6, 9])
