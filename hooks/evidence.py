@@ -606,23 +606,24 @@ def claims_markdown(claims: list[Claim], titles: dict[str, str], here: str) -> s
         slug = re.sub(r"[^a-z]+", "-", group.lower()).strip("-")
         out += [f"## {group} {{ #{slug} }}", "",
                 f"{len(members)} claims: {tested} tested, {len(members) - tested} cited.", ""]
-        statements: dict[tuple[str, str], list[Claim]] = {}  # one item per statement
+        statements: dict[str, dict[str, list[Claim]]] = {}  # page -> statement -> its claims
         for claim in sorted(members, key=lambda c: (c.page, c.line)):
-            statements.setdefault((claim.page, claim.text), []).append(claim)
-        for (src, text), backing in statements.items():
-            first = backing[0]
-            target = relative_link(here, src) + (f"#{first.anchor}" if first.anchor else "")
-            hows = []
-            for claim in backing:
-                if claim.kind == "tested":
-                    path, section = claim.evidence.rsplit(":", 1)
-                    hows.append(f"tested by `{path.removeprefix(EXAMPLES + '/')}`, "
-                                f"section `{section}`")
-                else:
-                    host = re.sub(r"^https?://(www\.)?", "", claim.evidence).split("/")[0]
-                    hows.append(f"[{host}]({claim.evidence}), checked {claim.checked}")
-            how = " · ".join(dict.fromkeys(hows))
-            out += [f"- {text}", f"    <br>[{titles.get(src, src)}]({target}) · {how}", ""]
+            statements.setdefault(claim.page, {}).setdefault(claim.text, []).append(claim)
+        for src, texts in statements.items():  # a tight list per page keeps the page light
+            out += [f"**[{titles.get(src, src)}]({relative_link(here, src)})**", ""]
+            for text, backing in texts.items():
+                hows = []
+                for claim in backing:
+                    if claim.kind == "tested":
+                        path, section = claim.evidence.rsplit(":", 1)
+                        where = relative_link(here, src) + (
+                            f"#{claim.anchor}" if claim.anchor else "")
+                        hows.append(f"[✓ `{Path(path).name}` `{section}`]({where})")
+                    else:
+                        host = re.sub(r"^https?://(www\.)?", "", claim.evidence).split("/")[0]
+                        hows.append(f"[{host}]({claim.evidence}) {claim.checked}")
+                out.append(f"- {text} — {' · '.join(dict.fromkeys(hows))}")
+            out.append("")
     return "\n".join(out)
 
 

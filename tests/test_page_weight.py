@@ -27,8 +27,11 @@ PAGE_BUDGET = 100 * KIB  # any page's first visit
 NOTEBOOK_OVERHEAD_BUDGET = 25 * KIB  # a notebook page's HTML beyond the notebook itself
 # Pages allowed more than PAGE_BUDGET, each with its reason.
 PAGE_EXCEPTIONS = {
-    # 73 operations in three frameworks, each a highlighted snippet, in one searchable table.
+    # 80 operations in three frameworks, each a highlighted snippet, in one searchable table.
     "reference/rosetta-stone/": 110 * KIB,
+    # Every marked claim of the site (750 with their evidence links), the list claims.json holds;
+    # it grows with the claims, so when this fails, split it by framework rather than raise it.
+    "reference/how-we-know/": 125 * KIB,
 }
 
 REFERENCED = re.compile(
