@@ -18,9 +18,12 @@ BIN = Path(sys.executable).parent
 def load_module(relative_path: str):
     """Import a project file that is not a package (a hook, a tool) by its path from the root."""
     path = ROOT / relative_path
-    spec = importlib.util.spec_from_file_location(path.stem, path)
+    # A name of its own (hooks/notebooks.py and tools/notebooks.py share a stem), registered as
+    # MkDocs registers a hook: dataclasses look their module up in sys.modules.
+    name = "project_" + relative_path.removesuffix(".py").replace("/", "_").replace("-", "_")
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault(path.stem, module)  # as MkDocs does; dataclasses look it up there
+    sys.modules[name] = module
     # As MkDocs loads a hook: its folder is importable meanwhile (hooks/notebooks.py needs that).
     sys.path.insert(0, str(path.parent))
     try:
