@@ -15,7 +15,7 @@ LOCK := $(BIN)/uv pip compile --quiet --universal --python-version 3.12 --genera
 NODE_MIN := 22
 
 .DEFAULT_GOAL := help
-.PHONY: help serve check test site notebooks bench canary lock clean
+.PHONY: help serve check test site notebooks samples bench speed canary lock clean
 
 help:  ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -41,6 +41,9 @@ samples: $(ALL_STAMP)  ## Re-run every sample and store what each section prints
 
 bench: $(ALL_STAMP) $(NPM_STAMP)  ## Measure build times, page weight, Lighthouse and search latency
 	$(BIN)/python tools/bench.py
+
+speed: $(ALL_STAMP)  ## Time eager vs compiled training steps; rewrite the Measured page's record and figures
+	$(BIN)/python bench/eager_vs_compiled.py
 
 canary: $(ALL_STAMP)  ## Try the newest releases in .venv-canary; report what changed in canary-report/
 	$(BIN)/python tools/canary.py --python $(PYTHON)

@@ -11,7 +11,7 @@ from conftest import BIN, ROOT, quiet_env
 
 
 @pytest.mark.parametrize(
-    "target", ["serve", "check", "test", "site", "notebooks", "bench", "canary", "lock"]
+    "target", ["serve", "check", "test", "site", "notebooks", "bench", "speed", "canary", "lock"]
 )
 def test_make_target_exists(target):
     result = subprocess.run(["make", "-n", target], cwd=ROOT, capture_output=True, text=True)
