@@ -165,7 +165,7 @@ def expand_page(markdown: str, src_uri: str, source: str, root: Path, first_line
         if call["name"] != "compare":
             raise Refused(
                 f"{where}: unknown shortcode 'md:{call['name']}'. Pages use md:compare: {USAGE} "
-                "(and the How we know page alone <!-- md:claims -->, which hooks/evidence.py "
+                "(and the How we know pages alone <!-- md:claims -->, which hooks/evidence.py "
                 "expands)."
             )
         if len(calls) > 1 or stripped != call.group(0).strip():

@@ -14,7 +14,8 @@ page and notebook, refuses a marker it cannot verify and a dated sentence withou
 
 - renders each definition as a line a reader understands (the footnote tooltip shows it beside
   the sentence; the list at the page's end links to "How we know");
-- expands ``<!-- md:claims -->`` (the "How we know" page) into every claim, grouped by framework;
+- expands ``<!-- md:claims -->`` on "How we know" into a table of claims per framework, and
+  ``<!-- md:claims pytorch -->`` (one page per framework beside it) into that framework's claims;
 - publishes ``claims.json`` at the site root: page, text, kind, evidence and, for cited claims, the
   date checked.
 
@@ -45,7 +46,8 @@ from shared import project_root
 from tabs import FENCE
 
 EXCEPTIONS_FILE = "hooks/evidence_exceptions.yml"
-HOW_WE_KNOW = "reference/how-we-know.md"
+HOW_WE_KNOW = "reference/how-we-know/index.md"
+CLAIMS_SHORTCODE = re.compile(r"^<!-- md:claims(?:\s+(?P<group>[\w-]+))? -->$")
 USAGE = ("[^id]: tested: pytorch.py:SECTION, or [^id]: cited: [Title](https://...), "
          "checked YYYY-MM-DD")
 
@@ -594,37 +596,64 @@ def blob_base(config) -> str:
     return f"{repo}/blob/main/" if repo.startswith("https://github.com/") else ""
 
 
-def claims_markdown(claims: list[Claim], titles: dict[str, str], here: str) -> str:
-    """The How we know list: claims grouped by framework, each linked to its place."""
-    out: list[str] = []
-    groups = ["PyTorch", "TensorFlow and Keras", "JAX", ACROSS]
-    for group in groups:
+def group_slug(group: str) -> str:
+    return re.sub(r"[^a-z]+", "-", group.lower()).strip("-")
+
+
+GROUPS = ["PyTorch", "TensorFlow and Keras", "JAX", ACROSS]
+GROUP_PAGES = {group_slug(group): group for group in GROUPS}  # how-we-know/<slug>.md
+
+
+def claims_summary(claims: list[Claim], here: str) -> str:
+    """How we know's table: claims per framework, each row linking to that framework's list."""
+    out = ["| Claims about | Statements | Tested | Cited |", "|---|--:|--:|--:|"]
+    for group in GROUPS:
         members = [claim for claim in claims if claim.group == group]
-        if not members:
-            continue
         tested = sum(claim.kind == "tested" for claim in members)
-        slug = re.sub(r"[^a-z]+", "-", group.lower()).strip("-")
-        out += [f"## {group} {{ #{slug} }}", "",
-                f"{len(members)} claims: {tested} tested, {len(members) - tested} cited.", ""]
-        statements: dict[str, dict[str, list[Claim]]] = {}  # page -> statement -> its claims
-        for claim in sorted(members, key=lambda c: (c.page, c.line)):
-            statements.setdefault(claim.page, {}).setdefault(claim.text, []).append(claim)
-        for src, texts in statements.items():  # a tight list per page keeps the page light
-            out += [f"**[{titles.get(src, src)}]({relative_link(here, src)})**", ""]
-            for text, backing in texts.items():
-                hows = []
-                for claim in backing:
-                    if claim.kind == "tested":
-                        path, section = claim.evidence.rsplit(":", 1)
-                        where = relative_link(here, src) + (
-                            f"#{claim.anchor}" if claim.anchor else "")
-                        hows.append(f"[✓ `{Path(path).name}` `{section}`]({where})")
-                    else:
-                        host = re.sub(r"^https?://(www\.)?", "", claim.evidence).split("/")[0]
-                        hows.append(f"[{host}]({claim.evidence}) {claim.checked}")
-                out.append(f"- {text} — {' · '.join(dict.fromkeys(hows))}")
-            out.append("")
+        target = relative_link(here, posixpath.join(posixpath.dirname(HOW_WE_KNOW),
+                                                    f"{group_slug(group)}.md"))
+        out.append(f"| [{group}]({target}) | {len(members)} | {tested} "
+                   f"| {len(members) - tested} |")
+    tested = sum(claim.kind == "tested" for claim in claims)
+    out.append(f"| All | {len(claims)} | {tested} | {len(claims) - tested} |")
     return "\n".join(out)
+
+
+def claims_markdown(claims: list[Claim], titles: dict[str, str], here: str, group: str) -> str:
+    """One framework's list: its claims page by page, each linked to its place."""
+    members = [claim for claim in claims if claim.group == group]
+    tested = sum(claim.kind == "tested" for claim in members)
+    out = [f"{len(members)} claims: {tested} tested, {len(members) - tested} cited.", ""]
+    statements: dict[str, dict[str, list[Claim]]] = {}  # page -> statement -> its claims
+    for claim in sorted(members, key=lambda c: (c.page, c.line)):
+        statements.setdefault(claim.page, {}).setdefault(claim.text, []).append(claim)
+    for src, texts in statements.items():  # a tight list per page keeps the page light
+        out += [f"**[{titles.get(src, src)}]({relative_link(here, src)})**", ""]
+        for text, backing in texts.items():
+            hows = []
+            for claim in backing:
+                if claim.kind == "tested":
+                    path, section = claim.evidence.rsplit(":", 1)
+                    where = relative_link(here, src) + (
+                        f"#{claim.anchor}" if claim.anchor else "")
+                    hows.append(f"[✓ `{Path(path).name}` `{section}`]({where})")
+                else:
+                    host = re.sub(r"^https?://(www\.)?", "", claim.evidence).split("/")[0]
+                    hows.append(f"[{host}]({claim.evidence}) {claim.checked}")
+            out.append(f"- {text} — {' · '.join(dict.fromkeys(hows))}")
+        out.append("")
+    return "\n".join(out)
+
+
+def expand_claims(match: re.Match, where: str) -> str:
+    """The Markdown for one md:claims shortcode, or a refusal naming the page and the fix."""
+    slug = match["group"]
+    if slug is None:
+        return claims_summary(STATE["claims"], where)
+    if slug not in GROUP_PAGES:
+        raise Refused(f"{where}: unknown group '{slug}' in <!-- md:claims {slug} -->. Use one of "
+                      f"{', '.join(GROUP_PAGES)}, or no group for the summary table.")
+    return claims_markdown(STATE["claims"], STATE["titles"], where, GROUP_PAGES[slug])
 
 
 def relative_link(here: str, target: str) -> str:
@@ -681,8 +710,8 @@ def on_page_markdown(markdown, page, config, files):
                 fence = ""
         elif opening := FENCE.match(line):
             fence = opening["fence"]
-        elif stripped == "<!-- md:claims -->":
-            line = claims_markdown(STATE["claims"], STATE["titles"], src)
+        elif claims := CLAIMS_SHORTCODE.match(stripped):
+            line = expand_claims(claims, src)
         else:
             line = DEFINITION.sub(definition, line)
         out.append(line)

@@ -253,17 +253,26 @@ def test_every_page_but_an_index_carries_claims(built_site):
     content_pages = {
         path.relative_to(source).as_posix() for path in source.rglob("*.md")
         if path.name != "index.md" and "includes" not in path.parts
-        and path.name not in {"how-we-know.md", "chooser.md"}
+        and path.name != "chooser.md" and "how-we-know" not in path.parts
     }
     assert sorted(content_pages - with_claims) == []
 
 
 def test_how_we_know_lists_every_claim_and_each_marker_names_its_evidence(built_site):
     claims = json.loads((built_site / "claims.json").read_text(encoding="utf-8"))
-    how = (built_site / "reference" / "how-we-know" / "index.html").read_text(encoding="utf-8")
-    listed = re.findall(r"<li>", how.split('<div class="footnote">')[0])
-    # One item per statement in each framework's list (a statement two samples test is in both).
-    assert len(listed) == len({(c["framework"], c["page"], c["text"]) for c in claims})
+    how = built_site / "reference" / "how-we-know"
+    summary = (how / "index.html").read_text(encoding="utf-8")
+    for group in {claim["framework"] for claim in claims}:
+        # One item per statement in each framework's list (a statement two samples test is in
+        # both), and the summary table's row links to that list with its count.
+        slug = re.sub(r"[^a-z]+", "-", group.lower()).strip("-")
+        page = (how / slug / "index.html").read_text(encoding="utf-8")
+        listed = re.findall(r"<li>", page.split('<div class="footnote">')[0])
+        expected = {(c["page"], c["text"]) for c in claims if c["framework"] == group}
+        assert len(listed) == len(expected), group
+        count = sum(c["framework"] == group for c in claims)
+        assert re.search(rf'<a href="{slug}/">{re.escape(group)}</a></td>\s*<td[^>]*>{count}<',
+                         summary), f"How we know's table lacks {group}: {count}"
     home = (built_site / "index.html").read_text(encoding="utf-8")
     assert 'href="reference/how-we-know/"' in home
     page = (built_site / "topics" / "compilation" / "index.html").read_text(encoding="utf-8")
@@ -292,3 +301,10 @@ def test_two_markers_in_a_row_back_the_same_sentence(root):
         "[^print]: tested")
     claims, _ = claims_of(root, page)
     assert [claim.text for claim in claims] == ["A `print` breaks the graph (PyTorch 2.15)."] * 2
+
+
+def test_an_unknown_claims_group_names_the_groups():
+    match = evidence.CLAIMS_SHORTCODE.match("<!-- md:claims pytroch -->")
+    with pytest.raises(evidence.Refused, match=r"reference/x\.md: unknown group 'pytroch'.*"
+                                               r"pytorch, tensorflow-and-keras, jax"):
+        evidence.expand_claims(match, "reference/x.md")

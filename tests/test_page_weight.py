@@ -29,9 +29,6 @@ NOTEBOOK_OVERHEAD_BUDGET = 25 * KIB  # a notebook page's HTML beyond the noteboo
 PAGE_EXCEPTIONS = {
     # 80 operations in three frameworks, each a highlighted snippet, in one searchable table.
     "reference/rosetta-stone/": 110 * KIB,
-    # Every marked claim of the site (750 with their evidence links), the list claims.json holds;
-    # it grows with the claims, so when this fails, split it by framework rather than raise it.
-    "reference/how-we-know/": 125 * KIB,
 }
 
 REFERENCED = re.compile(
