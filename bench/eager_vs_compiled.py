@@ -216,17 +216,19 @@ def table(data: dict) -> str:
         f"the median of {s['blocks']} timed blocks of {s['steps_per_block']} step(s), after "
         f"{s['warmup']} untimed warm-up step(s); the quartiles give the spread. Load average "
         f"when the run started: {m['load_average_at_start'][0]:.2f}.",
-        "",
-        "| Step | Framework | Mode | Median ms per step | Quartiles (ms) | vs eager "
-        "| First call (s) |",
-        "|---|---|---|--:|--:|--:|--:|",
     ]
-    for r in rows(data):
-        lines.append(
-            f"| {WORKLOADS[r['workload']]} | {LABELS[r['framework']]} "
-            f"| `{MODES[r['framework']][r['mode']]}` | {r['median_ms']:.2f} "
-            f"| {r['q1_ms']:.2f}–{r['q3_ms']:.2f} | {r['speedup']:.2f}× "
-            f"| {r['first_call_s']:.2f} |")
+    for workload, title in WORKLOADS.items():
+        lines += [
+            "", f"**{title}**", "",
+            "| Framework | Mode | Median (ms) | Quartiles (ms) | vs eager | First call (s) |",
+            "|---|---|--:|--:|--:|--:|",
+        ]
+        lines += [
+            f"| {LABELS[r['framework']]} | `{MODES[r['framework']][r['mode']]}` "
+            f"| {r['median_ms']:.2f} | {r['q1_ms']:.2f}–{r['q3_ms']:.2f} "
+            f"| {r['speedup']:.2f}× | {r['first_call_s']:.2f} |"
+            for r in rows(data) if r["workload"] == workload
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -246,11 +248,15 @@ def figures(data: dict, stem: Path) -> None:
         ("dark", "#e6edf3", "#3d444d", {"eager": "#8b949e", "graph": "#d2a8ff",
                                         "compiled": "#8ab4f8"}),
     ):
-        fig, axes = plt.subplots(len(WORKLOADS), 1, figsize=(4.8, 6.4), layout="constrained")
+        fig, axes = plt.subplots(len(WORKLOADS), 1, figsize=(4.4, 7.6), layout="constrained")
+        # Room at the edges: the browser sets the text in its own font, which may run wider.
+        fig.get_layout_engine().set(w_pad=10 / 72, h_pad=6 / 72)
         for ax, (workload, items) in zip(axes, by_workload.items(), strict=True):
             items = items[::-1]  # barh draws bottom-up; read top-down in the table's order
-            labels = [f"{LABELS[r['framework']]}  {MODES[r['framework']][r['mode']]}"
-                      .replace("(jit_compile=True)", "\n(jit_compile=True)") for r in items]
+            # Two short lines per bar keep the labels large on a phone's narrow screen.
+            labels = [f"{LABELS[r['framework']]}\n"
+                      + MODES[r["framework"]][r["mode"]].replace("tf.function(", "(")
+                      for r in items]
             medians = [r["median_ms"] for r in items]
             spread = [[r["median_ms"] - r["q1_ms"] for r in items],
                       [r["q3_ms"] - r["median_ms"] for r in items]]
@@ -259,11 +265,11 @@ def figures(data: dict, stem: Path) -> None:
             # Each label sits past its whisker.
             for i, (value, r) in enumerate(zip(medians, items, strict=True)):
                 ax.annotate(f"{value:.1f}", (r["q3_ms"], i), xytext=(5, 0),
-                            textcoords="offset points", va="center", color=ink, fontsize=10)
-            ax.set_yticks(range(len(items)), labels, fontsize=9.5)
+                            textcoords="offset points", va="center", color=ink, fontsize=10.5)
+            ax.set_yticks(range(len(items)), labels, fontsize=10.5, linespacing=1.1)
             ax.set_xlim(0, max(r["q3_ms"] for r in items) * 1.25)
             ax.set_title(WORKLOADS[workload], color=ink, fontsize=11, loc="left")
-            ax.set_xlabel("ms per step: median, bars to the quartiles", color=ink, fontsize=9.5)
+            ax.set_xlabel("ms per step (median)", color=ink, fontsize=10)
             ax.tick_params(colors=ink)
             ax.grid(axis="x", color=grid, linewidth=0.6)
             ax.set_axisbelow(True)

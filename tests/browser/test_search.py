@@ -106,6 +106,23 @@ READER_QUERIES = {
     "autocast": "topics/numerics-and-precision/",
     "state_dict": ("topics/checkpointing/", "topics/porting-models/"),
     "MultiHeadAttention": "topics/transformer-block/",
+    # Speed, memory and hardware: readers' words for hardware, tools and techniques.
+    "AMD": "topics/hardware/",
+    "ROCm": "topics/hardware/",
+    "Apple": "topics/hardware/",
+    "MPS": "topics/hardware/",
+    "TPU": "topics/hardware/",
+    "profiler": "topics/timing-and-profiling/",
+    "memory": "topics/timing-and-profiling/",
+    "Triton": "topics/custom-kernels/",
+    "Pallas": "topics/custom-kernels/",
+    "quantization": "topics/quantization/",
+    "quantisation": "topics/quantization/",
+    "int8": "topics/quantization/",
+    "LLM": "topics/large-language-models/",
+    "LoRA": "topics/large-language-models/",
+    "vLLM": "topics/large-language-models/",
+    "eager vs compiled": "topics/eager-vs-compiled/",
 }
 
 
