@@ -142,7 +142,7 @@ def test_missing_page_offers_a_search_for_its_address(page, served):
     assert link.inner_text() == "Search the guide for \u201ctopics auto diff\u201d"
     link.click()
     page.wait_for_function(
-        "document.querySelector('input.md-search__input').value === 'topics auto diff'")
+        "document.querySelector('input.md-search__input')?.value === 'topics auto diff'")
     page.wait_for_selector(".md-search-result__item")  # and it finds something
 
 
