@@ -2,14 +2,15 @@
 
 The questions, options, scores, notes and links live in ``docs/choosing/chooser.yml`` so they can
 be edited without touching code. This hook checks that file against ``chooser.schema.json`` next
-to it, plus what a schema cannot express (score and notes name exactly the frameworks, ids are
-not used twice, links name pages of the site); any mistake stops the build with a message naming
-the file. It keeps both files out of the published site and replaces the page's
-``<div id="framework-chooser"></div>`` with a plain HTML form plus the data as a
-``<script type="application/json">`` element. The form works from file:// as well, since nothing
-is fetched. ``docs/javascripts/chooser.js`` holds the decision rule, and only there;
-tests/test_chooser.py checks the data and runs that script's rule in Node, and
-tests/browser/test_chooser.py checks the page.
+to it, plus what a schema cannot express (score and notes name exactly the frameworks, fit names
+only frameworks, ids are not used twice, links name pages of the site); any mistake stops the
+build with a message naming the file. It keeps both files out of the published site and replaces
+the page's ``<div id="framework-chooser"></div>`` with a plain HTML form plus the data as a
+``<script type="application/json">`` element, and links its stylesheet (choosing/chooser.css)
+from that page only. The form works from file:// as well, since nothing is fetched.
+``docs/javascripts/chooser.js`` holds the decision rule, and only there; tests/test_chooser.py
+checks the data and runs that script's rule in Node, and tests/browser/test_chooser.py checks
+the page.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ DATA = "choosing/chooser.yml"
 SCHEMA_SRC = "choosing/chooser.schema.json"
 PAGE = "choosing/chooser.md"
 SCRIPT = "javascripts/chooser.js"
+STYLES = "choosing/chooser.css"  # linked from this page only: no other page loads it
 PLACEHOLDER = '<div id="framework-chooser"></div>'
 
 SCHEMA = Path(__file__).parent.parent / "docs" / SCHEMA_SRC
@@ -54,6 +56,10 @@ def _message(error: jsonschema.ValidationError, name: str) -> str:
     if error.validator == "required":
         missing = next(key for key in schema["required"] if key not in instance)
         return f"{name}: {where} needs the key {missing!r}."
+    if error.validator == "dependentRequired":
+        key = next(key for key in error.validator_value if key in instance)
+        return (f"{name}: {where} has {key!r}, so it needs the key "
+                f"{error.validator_value[key][0]!r}: its first link says where to read why.")
     return f"{name}: {where} must be {schema.get('description', error.message)}."
 
 
@@ -97,6 +103,10 @@ def load(path: Path) -> dict:
             option_ids.add(option["id"])
             for field in ("score", "notes"):
                 _same_keys(f"questions[{qn}].options[{on}].{field}", option[field], ids, name)
+            unknown = sorted(set(option.get("fit", {})) - set(ids))
+            if unknown:
+                raise ChooserError(f"{name}: unknown key {unknown[0]!r} in questions[{qn}]."
+                                   f"options[{on}].fit; allowed: {', '.join(ids)}.")
     return data
 
 
@@ -115,7 +125,8 @@ def _resolve(href: str, page, files, path: str) -> str:
 
 def _form(data: dict) -> str:
     e = html.escape
-    parts = ['<form class="chooser" id="chooser-form" novalidate>']
+    # autocomplete="off": the address holds the answers, not the browser's form memory.
+    parts = ['<form class="chooser__form" id="chooser-form" novalidate autocomplete="off">']
     for question in data["questions"]:
         qid = question["id"]
         hint_id = f"chooser-{qid}-hint"
@@ -138,8 +149,8 @@ def _form(data: dict) -> str:
     return "\n".join(parts)
 
 
-def render(data: dict, page, files, path: str, script_url: str) -> str:
-    """The form, the live region for the answer, the data and the script, as HTML."""
+def render(data: dict, page, files, path: str, script_url: str, styles_url: str) -> str:
+    """The styles, the form, the live region for the answer, the data and the script, as HTML."""
     public = json.loads(json.dumps(data))
     for framework in public["frameworks"].values():
         framework["link"] = _resolve(framework["link"], page, files, path)
@@ -149,13 +160,16 @@ def render(data: dict, page, files, path: str, script_url: str) -> str:
                 link["href"] = _resolve(link["href"], page, files, path)
     payload = json.dumps(public, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     return (
-        f"{_form(data)}\n"
+        # The verdict is the wrapper's last child and sticks to the bottom of the window while
+        # the questions are on screen (extra.css), so each answer's effect stays in sight.
+        f'<link rel="stylesheet" href="{styles_url}">\n'
+        f'<div class="chooser">\n{_form(data)}\n'
         '<h2 id="your-answer">Your answer</h2>\n'
         # The live region holds the verdict only, so a screen reader announces one sentence
         # per change; the reasons follow it in an ordinary container.
         '<div class="chooser__answer" id="chooser-answer" role="status" aria-live="polite" '
         'aria-atomic="true"><p>Answer any question to see which framework fits.</p></div>\n'
-        '<div class="chooser__details" id="chooser-details"></div>\n'
+        '</div>\n<div class="chooser__details" id="chooser-details"></div>\n'
         '<noscript><p class="chooser__noscript">The chooser needs JavaScript; the guide on '
         "choosing compares the frameworks in prose.</p></noscript>\n"
         f'<div data-search-exclude><script type="application/json" id="chooser-data">{payload}'
@@ -179,10 +193,12 @@ def on_page_content(html_content, page, config, files):
     if html_content.count(PLACEHOLDER) != 1:
         raise ChooserError(f"{page.file.src_uri}: needs exactly one line {PLACEHOLDER}.")
     data = load(path)
-    script = files.get_file_from_path(SCRIPT)
-    if script is None:
-        raise ChooserError(f"docs/{SCRIPT} is missing: the chooser page needs it.")
-    script_url = get_relative_url(script.url, page.url)
+    urls = []
+    for src in (SCRIPT, STYLES):
+        file = files.get_file_from_path(src)
+        if file is None:
+            raise ChooserError(f"docs/{src} is missing: the chooser page needs it.")
+        urls.append(get_relative_url(file.url, page.url))
     return html_content.replace(
-        PLACEHOLDER, render(data, page, files, f"docs/{DATA}", script_url)
+        PLACEHOLDER, render(data, page, files, f"docs/{DATA}", *urls)
     )

@@ -16,15 +16,16 @@ from conftest import ROOT
 
 SCRIPT = ROOT / "docs" / "javascripts" / "chooser.js"
 # Reads {data, choices: [...]} on stdin, answers with decide()'s result for each set of choices
-# (without `chosen`, which repeats the data).
+# (without `chosen`, which repeats the data; each limit as [framework, option id]).
 RUN = """
 const {decide} = require(process.argv[1]);
 let input = "";
 process.stdin.on("data", chunk => { input += chunk; }).on("end", () => {
   const {data, choices} = JSON.parse(input);
   const results = choices.map(c => {
-    const {winners, runnerUp, scores} = decide(data, c);
-    return {winners, runnerUp, scores};
+    const {winners, runnerUp, ranked, scores, limits} = decide(data, c);
+    return {winners, runnerUp, ranked, scores,
+            limits: limits.map(l => [l.framework, l.option.id])};
   });
   process.stdout.write(JSON.stringify(results));
 });
@@ -39,7 +40,8 @@ def all_choices(data: dict) -> list[dict[str, str]]:
 
 
 def decide(data: dict, choices: list[dict[str, str]]) -> list[dict]:
-    """chooser.js's decide(data, c) for each ``c`` in ``choices``: winners, runnerUp, scores."""
+    """chooser.js's decide(data, c) for each ``c`` in ``choices``: winners, runnerUp, ranked,
+    scores and limits."""
     node = shutil.which("node")
     assert node, f"Node.js is needed to run {SCRIPT.relative_to(ROOT)}'s rule (see README.md)"
     result = subprocess.run(

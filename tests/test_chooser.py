@@ -1,8 +1,9 @@
 """The framework chooser's data (docs/choosing/chooser.yml) is valid, fair and fully linked.
 
 Every framework is the answer for some combination of choices (by the page's own rule,
-docs/javascripts/chooser.js, run in Node), every link points at a page and anchor that exist in
-the built site, and a mistake in the data file stops the build with a message naming the file.
+docs/javascripts/chooser.js, run in Node), the answers agree with the decision guide
+(docs/choosing/index.md) on the cases it states, every link points at a page and anchor that exist
+in the built site, and a mistake in the data file stops the build with a message naming the file.
 tests/browser/test_chooser.py checks the page itself.
 """
 
@@ -60,6 +61,112 @@ def test_partial_answers_and_no_answers(data):
     nothing, one = chooser_rule.decide(data, [{}, {first["id"]: option["id"]}])
     assert nothing["winners"] == []
     assert one["winners"] == expected and one["scores"] == option["score"]
+
+
+GUIDE = "docs/choosing/index.md"
+
+# The decision guide's cases: answers, and the answer the guide gives. A case names only the
+# answers its sentence is about (unanswered questions count for nothing); a tie lists every
+# framework the guide names as the usual first choice. Each cites the guide's section.
+GUIDE_CASES = [
+    # By job, "Research prototyping: PyTorch, also JAX"; by team, a research group picks PyTorch
+    # "if you build on others' code", JAX "if your methods are mostly new mathematics".
+    pytest.param({"purpose": "research", "ecosystem": "huggingface"}, ["pytorch"],
+                 id="by-job-research-on-others-code"),
+    pytest.param({"purpose": "research", "ecosystem": "science"}, ["jax"],
+                 id="by-team-research-new-mathematics"),
+    # By job, "Training large language models: PyTorch on GPUs; JAX on TPUs".
+    pytest.param({"purpose": "research", "hardware": "nvidia", "ecosystem": "huggingface"},
+                 ["pytorch"], id="by-job-llm-on-gpus"),
+    pytest.param({"purpose": "research", "hardware": "tpu", "ecosystem": "huggingface"},
+                 ["jax"], id="by-job-llm-on-tpus"),
+    # By job, "Fine-tuning and running published models: PyTorch".
+    pytest.param({"ecosystem": "huggingface"}, ["pytorch"], id="by-job-published-models"),
+    # By job, "Production serving on servers: whatever you trained in".
+    pytest.param({"purpose": "production", "target": "server", "team": "pytorch"}, ["pytorch"],
+                 id="by-job-serving-pytorch-team"),
+    pytest.param({"purpose": "production", "target": "server", "team": "tensorflow"},
+                 ["tensorflow"], id="by-job-serving-tensorflow-team"),
+    pytest.param({"purpose": "production", "target": "server", "team": "jax"}, ["jax"],
+                 id="by-job-serving-jax-team"),
+    # By job, "Mobile and edge: LiteRT or ExecuTorch"; by team, a team that ships to phones
+    # trains in the framework that converts to its runtime most directly.
+    pytest.param({"target": "mobile"}, ["pytorch", "tensorflow"], id="by-job-mobile"),
+    # By job, "TPUs: JAX"; by hardware, "Google Cloud TPUs: JAX".
+    pytest.param({"hardware": "tpu"}, ["jax"], id="by-hardware-tpus"),
+    # By job, "Scientific computing and differentiable simulation: JAX".
+    pytest.param({"ecosystem": "science"}, ["jax"], id="by-job-scientific-computing"),
+    # By job, "Classic tabular or small models on CPU: Keras 3 or PyTorch; pick what the team
+    # knows"; by hardware, "CPUs only: any of the three".
+    pytest.param({"hardware": "cpu", "team": "pytorch"}, ["pytorch"], id="by-job-cpu-pytorch-team"),
+    pytest.param({"hardware": "cpu", "team": "tensorflow"}, ["tensorflow"],
+                 id="by-job-cpu-tensorflow-team"),
+    pytest.param({"hardware": "cpu"}, ["pytorch", "tensorflow", "jax"], id="by-hardware-cpu"),
+    # By team, "A team new to deep learning: Keras 3 ... PyTorch is the other common starting
+    # point" (the tie text then suggests Keras 3).
+    pytest.param({"purpose": "learning", "team": "none"}, ["pytorch", "tensorflow"],
+                 id="by-team-new-to-deep-learning"),
+    # By team, "A team with an existing TensorFlow production stack: keep ... TensorFlow".
+    pytest.param({"purpose": "production", "team": "tensorflow"}, ["tensorflow"],
+                 id="by-team-tensorflow-stack"),
+    # By team, "A team with Google Cloud TPU access: JAX ..., or PyTorch through one of its TPU
+    # routes", even for a PyTorch team that uses Hugging Face models (the reader's report).
+    pytest.param({"hardware": "tpu", "team": "pytorch"}, ["jax"], id="by-team-tpu-pytorch-team"),
+    pytest.param({"purpose": "research", "target": "server", "hardware": "tpu", "team": "pytorch",
+                  "ecosystem": "huggingface"}, ["jax"], id="by-team-tpu-pytorch-team-hugging-face"),
+    # By hardware, "NVIDIA GPUs: any of the three".
+    pytest.param({"hardware": "nvidia"}, ["pytorch", "tensorflow", "jax"],
+                 id="by-hardware-nvidia"),
+    # By hardware, "A Mac with Apple silicon: PyTorch", whatever the team knows.
+    pytest.param({"hardware": "apple"}, ["pytorch"], id="by-hardware-mac"),
+    pytest.param({"hardware": "apple", "team": "jax", "ecosystem": "science"}, ["pytorch"],
+                 id="by-hardware-mac-jax-team"),
+    pytest.param({"hardware": "apple", "team": "tensorflow", "purpose": "production"},
+                 ["pytorch"], id="by-hardware-mac-tensorflow-team"),
+]
+
+
+@pytest.mark.parametrize(("answers", "expected"), GUIDE_CASES)
+def test_the_answer_agrees_with_the_decision_guide(data, answers, expected):
+    options = {q["id"]: {o["id"] for o in q["options"]} for q in data["questions"]}
+    for question, option in answers.items():
+        assert option in options.get(question, ()), (
+            f"tests/test_chooser.py: the guide case names {question}={option}, which "
+            f"{DATA.name} does not have; update the case to the data's ids")
+    [result] = chooser_rule.decide(data, [answers])
+    assert result["winners"] == expected, (
+        f"{DATA.name}: on {answers} the chooser answers {result['winners']} (points "
+        f"{result['scores']}), but {GUIDE} says {expected}; fix the scores or fit in the data, "
+        "or the guide if it is the guide that is wrong")
+
+
+def test_a_mac_answers_pytorch_and_tpus_never_pytorch_alone(data):
+    # By hardware: "A Mac with Apple silicon: PyTorch"; "Google Cloud TPUs: JAX", with PyTorch
+    # reasonable only through a separate package. Checked over every complete set of answers.
+    every = chooser_rule.all_choices(data)
+    wrong = [
+        (choices, winners) for choices, winners in zip(every, chooser_rule.winners(data, every),
+                                                        strict=True)
+        if (choices["hardware"] == "apple" and winners != ["pytorch"])
+        or (choices["hardware"] == "tpu" and winners == ["pytorch"])
+    ]
+    assert not wrong, (f"{DATA.name} disagrees with {GUIDE}#by-hardware on "
+                       f"{len(wrong)} sets of answers, such as {wrong[0]}")
+
+
+def test_hardware_a_framework_cannot_use_well_costs_it_and_says_where_to_read_why(data):
+    [tpu] = chooser_rule.decide(data, [{"hardware": "tpu"}])
+    option = next(o for q in data["questions"] for o in q["options"] if o["id"] == "tpu")
+    assert tpu["limits"] == [["pytorch", "tpu"]]
+    assert tpu["scores"]["pytorch"] == option["score"]["pytorch"] - 3
+    assert tpu["ranked"][-1] == "pytorch"
+    # Each limited choice's first link (shown with the reason) is a section of the hardware page.
+    unlinked = [
+        f"{q['id']}.{o['id']}" for q in data["questions"] for o in q["options"]
+        if o.get("fit") and not o["links"][0]["href"].startswith("topics/hardware.md#")
+    ]
+    assert not unlinked, (f"{DATA.name}: the first link of {unlinked} should be a section of "
+                          "topics/hardware.md, which the answer shows next to the reason")
 
 
 def test_the_schema_is_a_valid_json_schema():
@@ -120,6 +227,14 @@ def test_data_file_and_schema_are_not_published(built_site):
     assert (built_site / PAGE).is_file()
 
 
+def test_only_the_chooser_page_loads_its_stylesheet(built_site):
+    assert '<link rel="stylesheet" href="../chooser.css">' in (built_site / PAGE).read_text(
+        encoding="utf-8"), f"{PAGE} does not link choosing/chooser.css (hooks/chooser.py)"
+    others = [path for path in built_site.rglob("*.html")
+              if path != built_site / PAGE and "chooser.css" in path.read_text(encoding="utf-8")]
+    assert not others, f"only {PAGE} should load chooser.css, not {others[:3]}"
+
+
 def test_page_uses_real_form_controls_and_a_live_region(built_site):
     html = (built_site / PAGE).read_text(encoding="utf-8")
     assert html.count("<fieldset") == len(chooser.load(DATA)["questions"])
@@ -154,9 +269,20 @@ def first_score(score: str):
         (first_score("pytorch: 2, tensorflow: 0, jax: true"),
          "questions[0].options[0].score.jax must be a whole number from 0 to 3"),
         (lambda s: "", "the top level must be a mapping with the keys frameworks, questions"),
+        (lambda s: s.replace("fit: {pytorch: limited}", "fit: {pytorch: poor}", 1),
+         "questions[2].options[1].fit.pytorch must be 'limited' (the one level"),
+        (lambda s: s.replace("fit: {pytorch: limited}", "fit: {mxnet: limited}", 1),
+         "unknown key 'mxnet' in questions[2].options[1].fit; allowed: pytorch, tensorflow, jax"),
+        (lambda s: s.replace("fit: {pytorch: limited}", "fit: {}", 1),
+         "questions[2].options[1].fit must be a mapping of framework ids to 'limited'"),
+        (lambda s: s.replace(
+            "label: Nothing in particular\n", "label: Nothing in particular\n"
+            "        fit: {jax: limited}\n", 1),
+         "questions[4].options[2] has 'fit', so it needs the key 'links'"),
     ],
     ids=["unknown-question-key", "unknown-top-key", "unknown-framework", "bad-score", "duplicate",
-         "empty-text", "question-without-id", "missing-score", "boolean-score", "empty-file"],
+         "empty-text", "question-without-id", "missing-score", "boolean-score", "empty-file",
+         "bad-fit-level", "fit-unknown-framework", "empty-fit", "fit-without-links"],
 )
 def test_mistakes_in_the_data_are_rejected_naming_the_file(tmp_path, edit, expected):
     bad = tmp_path / "chooser.yml"
