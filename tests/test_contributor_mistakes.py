@@ -182,3 +182,28 @@ def test_missing_image_in_a_notebook_markdown_cell_fails(project_copy):
         "in the site. Put the image in notebooks/ and give its path relative to the notebook, or "
         "fix the path."
     ) in log
+
+
+# Figures without alt text (hooks/notebooks.py)
+
+def test_notebook_figure_without_alt_text_fails(project_copy):
+    path = Path("notebooks/training-loop.ipynb")
+    found = []
+
+    def change(text):
+        nb = json.loads(text)
+        code = [cell for cell in nb["cells"] if cell["cell_type"] == "code"]
+        number, cell = next((n, c) for n, c in enumerate(code, start=1)
+                            if any("image/svg+xml" in o.get("data", {}) for o in c["outputs"]))
+        del cell["metadata"]["alt"]
+        found.append(number)
+        return json.dumps(nb)
+
+    edit(project_copy, path, change)
+    log = build_fails(project_copy)
+    assert (
+        f"{path.as_posix()}: code cell {found[0]} shows a figure without alt text: screen readers "
+        'would read out "No description has been provided for this image". Add "alt": "What the '
+        "figure shows, in a sentence or two\" to the cell's metadata (JupyterLab: Property "
+        "Inspector, Advanced Tools, Cell Metadata); no re-run is needed."
+    ) in log

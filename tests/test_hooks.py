@@ -291,3 +291,56 @@ def test_notebook_cache_renders_again_only_when_an_input_changed(tmp_path):
     assert page()[0] == "<p>render 5</p>"
     assert page()[0] == "<p>render 5</p>"
     assert len(calls) == 5
+
+
+# Figures in notebooks need alt text (hooks/notebooks.py); the actions go under the title.
+
+FIGURE = {"output_type": "display_data", "metadata": {},
+          "data": {"image/svg+xml": "<svg/>", "text/plain": "<Figure size 360x216>"}}
+
+
+def notebook_with_figure(path, metadata, outputs):
+    cells = [{"cell_type": "markdown", "metadata": {}, "source": "# T"},
+             {"cell_type": "code", "metadata": {}, "source": "1", "outputs": []},
+             {"cell_type": "code", "metadata": metadata, "source": "plt.show()",
+              "outputs": outputs}]
+    path.write_text(json.dumps({"cells": cells, "metadata": {}}))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("metadata", "outputs", "message"),
+    [
+        ({}, [FIGURE], r'notebooks/n.ipynb: code cell 2 shows a figure without alt text: screen '
+                       r'readers would read out "No description has been provided for this '
+                       r'image"\. Add "alt": "What the figure shows, in a sentence or two" to the '
+                       r"cell's metadata \(JupyterLab: Property Inspector"),
+        ({"alt": "  "}, [FIGURE], "code cell 2 shows a figure without alt text"),
+        ({"alt": ["A", "list"]}, [FIGURE], "code cell 2 shows a figure without alt text"),
+        ({"alt": "No description has been provided for this image"}, [FIGURE],
+         "code cell 2 shows a figure without alt text"),
+        ({"alt": "Two curves."}, [FIGURE, FIGURE],
+         r"code cell 2 shows 2 figures, and a cell's alt text describes one\. Show each figure "
+         "in a cell of its own"),
+    ],
+    ids=["missing", "blank", "not-text", "nbconvert-default", "two-figures"],
+)
+def test_notebook_figure_without_alt_text_is_refused(tmp_path, metadata, outputs, message):
+    path = notebook_with_figure(tmp_path / "n.ipynb", metadata, outputs)
+    with pytest.raises(PluginError, match=message):
+        notebooks.check_figures(path, "notebooks/n.ipynb")
+
+
+def test_notebook_figure_with_alt_text_passes(tmp_path):
+    png = {**FIGURE, "data": {"image/png": "iVBOR", "text/plain": "<Figure>"}}
+    text = {"output_type": "stream", "name": "stdout", "text": "no figure\n"}
+    path = notebook_with_figure(tmp_path / "n.ipynb", {"alt": "Loss falls."}, [text, png])
+    notebooks.check_figures(path, "notebooks/n.ipynb")
+
+
+def test_notebook_actions_go_right_under_the_title():
+    html = '<div class="jp-Notebook"><h1 id="t">Title</h1><p>Intro</p><h2>More</h2></div>'
+    assert notebooks.with_actions(html, "<A/>") == (
+        '<div class="jp-Notebook"><h1 id="t">Title</h1><A/><p>Intro</p><h2>More</h2></div>'
+    )
+    assert notebooks.with_actions("<p>No title</p>", "<A/>") == "<A/><p>No title</p>"

@@ -112,7 +112,7 @@ def _installed_versions(names: list[str]) -> dict[str, str]:
 # editors and extensions add keys of their own (timings, jupytext's lines_to_next_cell) that
 # nothing here reads and that would only make diffs noisy. A cell's `id` is a field, not metadata.
 NOTEBOOK_METADATA = {"kernelspec", "language_info", "executed", "description"}
-CELL_METADATA = {"tags", "tolerance"}
+CELL_METADATA = {"tags", "tolerance", "alt"}  # alt: a figure's text for screen readers
 
 
 def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
