@@ -10,7 +10,10 @@ import yaml
 from mkdocs.exceptions import PluginError
 from mkdocs.utils.meta import YAML_RE
 
-ALLOWED = {"title": str, "description": str, "hide": list, "search": dict, "icon": str}
+ALLOWED = {
+    "title": str, "description": str, "hide": list, "search": dict, "icon": str,
+    "keywords": list,  # words readers search for that the page does not use (hooks/search_terms.py)
+}
 # One rule for every page's description, Markdown or notebook (hooks/notebooks.py uses it too).
 DESCRIPTION_LENGTH = (20, 200)
 

@@ -22,13 +22,16 @@ from site_pages import SITE_URL, html_path, sitemap_pages
 KIB = 1024
 SITE_PATH = urlsplit(SITE_URL).path  # /guide/: the built site is checked as it will be served
 SHARED_BUDGET = 62 * KIB  # Material's CSS and JS, palette, extra.css and the favicon
-HOME_BUDGET = 70 * KIB  # a prose page's first visit; the home page stands for them
+# A prose page's first visit; the home page stands for them. 72 KiB since wide tables got a
+# scroll cue and whole code names on phones: that CSS ships with every page.
+HOME_BUDGET = 72 * KIB
 PAGE_BUDGET = 100 * KIB  # any page's first visit
 NOTEBOOK_OVERHEAD_BUDGET = 25 * KIB  # a notebook page's HTML beyond the notebook itself
 # Pages allowed more than PAGE_BUDGET, each with its reason.
 PAGE_EXCEPTIONS = {
-    # 80 operations in three frameworks, each a highlighted snippet, in one searchable table.
-    "reference/rosetta-stone/": 110 * KIB,
+    # 80 operations in three frameworks, each a highlighted snippet, in one searchable table,
+    # with the filter box's and the sticky header's page-only styles.
+    "reference/rosetta-stone/": 113 * KIB,
 }
 
 REFERENCED = re.compile(

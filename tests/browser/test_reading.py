@@ -14,8 +14,8 @@ pytestmark = pytest.mark.browser
 
 # A tab set that opens on PyTorch and also has a JAX tab (topic pages: PyTorch, TensorFlow, JAX).
 JAX_LABEL = re.compile(
-    r'class="tabbed-labels"><label[^>]*>PyTorch</label>(?:<label[^>]*>[^<]*</label>)*'
-    r'<label[^>]*>JAX</label>'
+    r'class="tabbed-labels"><label[^>]*>PyTorch</label>(?:\s*<label[^>]*>[^<]*</label>)*'
+    r'\s*<label[^>]*>JAX</label>'  # labels may be space-separated (hooks/search_terms.py)
 )
 # Every tab set with a JAX tab: is that tab the selected one? Returns the sets where it is not.
 JAX_NOT_SELECTED = """() => [...document.querySelectorAll('.tabbed-set')]

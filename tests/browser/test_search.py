@@ -123,6 +123,11 @@ READER_QUERIES = {
     "LoRA": "topics/large-language-models/",
     "vLLM": "topics/large-language-models/",
     "eager vs compiled": "topics/eager-vs-compiled/",
+    # A topic page ranks above notebooks and lists for its own subject; the other spelling and
+    # readers' own words find a page through its front matter keywords.
+    "jit": "topics/compilation/",
+    "vectorization": "topics/vectorisation/",
+    "half precision": "topics/numerics-and-precision/",
 }
 
 
