@@ -13,6 +13,7 @@ from mkdocs.utils.meta import YAML_RE
 ALLOWED = {
     "title": str, "description": str, "hide": list, "search": dict, "icon": str,
     "keywords": list,  # words readers search for that the page does not use (hooks/search_terms.py)
+    "toc_depth": int,  # deepest heading level the page's table of contents lists (on_page_context)
 }
 # One rule for every page's description, Markdown or notebook (hooks/notebooks.py uses it too).
 DESCRIPTION_LENGTH = (20, 200)
@@ -58,3 +59,19 @@ def on_pre_page(page, config, files):
         with open(page.file.abs_src_path, encoding="utf-8-sig") as source:
             check_front_matter(source.read(), page.file.src_uri)
     return page
+
+
+def on_page_context(context, page, config, nav):
+    """A page's ``toc_depth`` trims its table of contents, which Material renders twice in every
+    page (sidebar and phone drawer): the Rosetta stone's 80 operations are listed by its table."""
+    if depth := page.meta.get("toc_depth"):
+        trim(page.toc, depth)
+    return context
+
+
+def trim(links, depth: int) -> None:
+    for link in links:
+        if link.level >= depth:
+            link.children = []
+        else:
+            trim(link.children, depth)

@@ -10,6 +10,7 @@ from conftest import load_module
 versions = load_module("hooks/versions.py")
 front_matter = load_module("hooks/front_matter.py")
 notebooks = load_module("hooks/notebooks.py")
+minify = load_module("hooks/minify.py")
 
 
 def test_pinned_versions_reads_the_frameworks_file():
@@ -344,3 +345,29 @@ def test_notebook_actions_go_right_under_the_title():
         '<div class="jp-Notebook"><h1 id="t">Title</h1><A/><p>Intro</p><h2>More</h2></div>'
     )
     assert notebooks.with_actions("<p>No title</p>", "<A/>") == "<A/><p>No title</p>"
+
+
+def test_minify_drops_indentation_but_keeps_code_and_scripts_as_written():
+    html = ('<nav>\n    <ul>\n      <li>A</li>\n    </ul>\n</nav>\n<p>two  words</p>\n'
+            '<pre><code>def f():\n    return 1\n</code></pre>\n  <script>let a = 1\n  a++</script>'
+            '\n  <textarea>\n  kept</textarea>')
+    assert minify.squeeze_html(html) == (
+        '<nav>\n<ul>\n<li>A</li>\n</ul>\n</nav>\n<p>two  words</p>\n'
+        '<pre><code>def f():\n    return 1\n</code></pre>\n<script>let a = 1\n  a++</script>'
+        '\n<textarea>\n  kept</textarea>')
+
+
+def test_minify_drops_css_comments_and_runs_of_whitespace():
+    css = "/* why */\n.a  >  b {\n  color: red; /* how */\n}\n"
+    assert minify.squeeze_css(css) == ".a > b { color: red; }\n"
+
+
+def test_front_matter_toc_depth_trims_the_table_of_contents():
+    class Link:
+        def __init__(self, level, children=()):
+            self.level, self.children = level, list(children)
+
+    toc = [Link(1, [Link(2, [Link(3), Link(3)]), Link(2)])]
+    front_matter.trim(toc, 2)
+    assert [len(link.children) for link in toc[0].children] == [0, 0]
+    assert len(toc[0].children) == 2
