@@ -12,7 +12,6 @@ from __future__ import annotations
 import time
 
 import pytest
-
 from test_page_weight import PAGE_BUDGET, PROSE_BUDGET, kib
 
 pytestmark = pytest.mark.browser
