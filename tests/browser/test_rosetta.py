@@ -10,6 +10,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
+from conftest import shared
 from site_pages import SITE_URL, html_path
 
 PAGE = "reference/rosetta-stone/"
@@ -146,6 +147,68 @@ def test_table_links_are_plain_readable_code_with_hover_and_focus_cues(page, ser
     assert outline["inTable"] and outline["style"] != "none" and outline["width"] >= 2, (
         f"{PAGE}: the table's first link, reached with Tab from the filter box, shows no "
         f"outline ({outline})"
+    )
+
+
+@browser
+def test_all_four_columns_fit_a_laptop_screen(page, served):
+    """At 1366 x 800 the JAX column is in view without scrolling sideways, and the header row
+    still sticks while the rows scroll. Headless Chromium hides scrollbars; this one draws them,
+    as on Windows and Linux, where the page's and the table's take width from the table."""
+    chromium = page.context.browser.browser_type.launch(
+        executable_path=shared.chromium_path(), args=shared.CHROMIUM_ARGS,
+        ignore_default_args=["--hide-scrollbars"])
+    try:
+        check_laptop_fit(chromium.new_page(viewport={"width": 1366, "height": 800}), served)
+    finally:
+        chromium.close()
+
+
+def check_laptop_fit(page, served) -> None:
+    page.goto(served + PAGE)
+    view = page.evaluate("""() => {
+      const table = document.querySelector('.md-content table');
+      const box = table.closest('.md-typeset__scrollwrap');
+      const cells = [...table.tHead.rows[0].cells];
+      const first = table.tBodies[0].rows[1].cells[0];
+      return {
+        columns: cells.map(c => c.textContent.trim()),
+        jaxRight: Math.round(cells[3].getBoundingClientRect().right),
+        boxRight: Math.round(box.getBoundingClientRect().left + box.clientWidth),
+        overflow: box.scrollWidth - box.clientWidth,
+        scrollbar: box.offsetWidth - box.clientWidth,
+        pageOverflow: document.scrollingElement.scrollWidth - document.documentElement.clientWidth,
+        // The operation column's shadow is for code scrolled under it: none while nothing is.
+        shadow: getComputedStyle(first, '::after').opacity,
+      };
+    }""")
+    assert view["columns"] == ["Operation", "PyTorch", "TensorFlow", "JAX"], view
+    assert view["scrollbar"] > 0, f"no scrollbar drawn; the test measures the wrong case ({view})"
+    assert view["jaxRight"] <= view["boxRight"] and view["overflow"] <= 1, (
+        f"{PAGE} at 1366 px: the JAX column ends at {view['jaxRight']} px, its box at "
+        f"{view['boxRight']} px; the table is {view['overflow']} px wider than its box. The page "
+        "hides the navigation and contents, widens itself and tightens its cells (front matter "
+        "and <style> in docs/reference/rosetta-stone.md); a cell longer than the longest in its "
+        "column, or wider cells, push the JAX column out of view."
+    )
+    assert view["pageOverflow"] <= 0, f"{PAGE} at 1366 px: the page scrolls sideways ({view})"
+    assert view["shadow"] in ("0", ""), (
+        f"{PAGE} at 1366 px: the operation column casts its scroll shadow though nothing is "
+        f"scrolled under it ({view})"
+    )
+
+    box = page.locator(".md-content .md-typeset__scrollwrap").first
+    box.evaluate("b => { scrollBy(0, b.getBoundingClientRect().top - 60); "
+                 "b.scrollTop = b.scrollHeight / 2; }")
+    header = box.evaluate("""b => {
+      const th = b.querySelector('thead th:last-child').getBoundingClientRect();
+      const hit = document.elementFromPoint(th.left + th.width / 2, th.top + th.height / 2);
+      return {scrollTop: b.scrollTop, atTop: Math.abs(th.top - b.getBoundingClientRect().top) < 2,
+              seen: !!hit && !!hit.closest('thead')};
+    }""")
+    assert header["scrollTop"] > 500 and header["atTop"] and header["seen"], (
+        f"{PAGE} at 1366 px: scrolled down the table, the header row is not at its box's top "
+        f"({header})"
     )
 
 
