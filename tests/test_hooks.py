@@ -360,6 +360,14 @@ def test_minify_drops_indentation_but_keeps_code_and_scripts_as_written():
 def test_minify_drops_css_comments_and_runs_of_whitespace():
     css = "/* why */\n.a  >  b {\n  color: red; /* how */\n}\n"
     assert minify.squeeze_css(css) == ".a > b { color: red; }\n"
+    page = "<p>x</p>\n<style>\n/* why */\n.a {\n  color: red;\n}\n</style>"
+    assert minify.squeeze_html(page) == "<p>x</p>\n<style>.a { color: red; }</style>"
+
+
+def test_minify_drops_only_whole_comment_lines_from_javascript():
+    js = ("a(); /* kept */ b();\n/* one */\n  // two\ne(); // kept\n/* three\n   lines */\n"
+          "let s = '/* kept */'\n")
+    assert minify.squeeze_js(js) == "a(); /* kept */ b();\ne(); // kept\nlet s = '/* kept */'\n"
 
 
 def test_front_matter_toc_depth_trims_the_table_of_contents():
