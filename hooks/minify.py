@@ -1,8 +1,8 @@
 """Send fewer bytes on every first visit: no indentation in pages, no comments in stylesheets.
 
 A page's indentation and the site stylesheets' comments are for the people who edit them; readers
-download them on every first visit (about 2 KB gzipped of the home page's 70 KB budget,
-tests/test_page_weight.py). Both changes only remove what a browser ignores:
+download them on every first visit (about 2 KiB gzipped of the home page's 70 KiB budget,
+tests/test_page_weight.py). These changes only remove what a browser ignores:
 
 - HTML: a run of whitespace that holds a line break becomes one line break, outside <pre>,
   <textarea>, <script> and <style>, whose whitespace can matter. A page's own <style> is CSS.

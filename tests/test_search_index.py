@@ -1,5 +1,5 @@
 """What the built search index holds (hooks/search_terms.py): separate tab labels, topic pages
-boosted, front matter keywords searchable but shown to no reader, and every word, notebook code
+boosted, front matter keywords searchable but shown on no page, and every word, notebook code
 included, in short blocks that make short result excerpts. The browser test
 tests/browser/test_search.py checks what readers then find and see."""
 
