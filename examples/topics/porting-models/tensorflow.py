@@ -114,6 +114,7 @@ assert keras.layers.BatchNormalization().epsilon == 1e-3
 assert keras.layers.LayerNormalization().epsilon == 1e-3
 assert keras.layers.Conv2D(8, 3).padding == "valid"
 assert keras.config.image_data_format() == "channels_last"  # NHWC images, HWIO kernels
+keras.utils.set_random_seed(0)
 wide = keras.layers.Dense(16)  # kernel (in, out), Glorot uniform; bias zeros
 wide.build((None, 256))
 kernel, bias = (keras.ops.convert_to_numpy(w) for w in wide.weights)
